@@ -1,0 +1,285 @@
+"""Turning validated claims into RDF: one nanopublication per claim, plus shared entity descriptions.
+
+Each claim ``C001`` becomes four named graphs under ``np/C001/``:
+
+- ``head``: the nanopublication and its three parts;
+- ``assertion``: the claim node (``claim/C001``, typed by claim type, with its qualifiers) and the
+  direct edges (miRNA -> target / process / cell / disease) that repeat its core;
+- ``provenance``: the assertion's source (the review), its supporting quotes, cited references,
+  ECO evidence, block-citation, retraction and review-issue flags;
+- ``pubinfo``: who published the nanopublication, when, under which licence.
+
+Quotes, references, review issues and every external entity (miRBase, HGNC, GO, CL, ...) are
+described once, in the ``graph/entities`` graph. No blank nodes are minted.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .curation import Claim, Curation, Quote, ReviewIssue
+from .identifiers import Curie, PrefixRegistry
+from .namespaces import (CC_BY, CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO,
+                         PREFIXES, QUOTE, REFERENCE)
+from .reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
+from .review import REVIEW_DOI
+
+REVIEW = URIRef("https://doi.org/" + REVIEW_DOI)
+SO_MATURE = OBO["SO_0000276"]        # miRNA
+SO_PRECURSOR = OBO["SO_0001244"]     # pre_miRNA
+SO_GENE = OBO["SO_0001265"]          # miRNA_gene
+DEFAULT_EVIDENCE = Curie("ECO", "0000304")
+
+
+@dataclass
+class ClaimGraphBuilder:
+    """Builds the whole KG as an rdflib :class:`Dataset`."""
+
+    prefixes: PrefixRegistry
+    tables: ReferenceTables
+    schema_fields: dict
+
+    def __post_init__(self) -> None:
+        self.dataset = Dataset()
+        for prefix, namespace in PREFIXES.items():
+            self.dataset.bind(prefix, namespace, override=True)
+        self.entities = self.dataset.graph(ENTITIES_GRAPH)
+        self._described: set[Curie] = set()
+
+    # ----------------------------------------------------------------- identifiers
+    def iri(self, curie: Curie) -> URIRef:
+        return URIRef(self.prefixes.iri(curie))
+
+    def describe(self, curie: Curie) -> URIRef:
+        """Add the entity's label, bare id and other IRI forms to the entities graph, once."""
+        node = self.iri(curie)
+        if curie in self._described or curie.prefix == "exo":
+            return node
+        self._described.add(curie)
+        g = self.entities
+        g.add((node, RDFS.label, Literal(self.tables.label(curie))))
+        g.add((node, DCTERMS.identifier, Literal(curie.bare_id)))
+        for other in self.prefixes.other_iris(curie):
+            g.add((node, SKOS.exactMatch, URIRef(other)))
+        if curie.prefix == "hgnc":
+            row = self.tables.hgnc_genes.get(curie.local_id)
+            if row:
+                g.add((node, EXO.geneName, Literal(row["Approved name"])))
+        if curie.prefix == "cellosaurus":
+            g.add((node, RDF.type, EXO.CellLine))
+        return node
+
+    def describe_mirna(self, resolved: ResolvedMiRNA) -> list[URIRef]:
+        """Describe a resolved miRNA with its precursors, mature products and MIR genes."""
+        g = self.entities
+        for precursor in resolved.precursors:
+            p_node = self._describe_mirbase(precursor.entity, SO_PRECURSOR)
+            for mature in precursor.mature:
+                g.add((p_node, EXO.hasMatureProduct, self._describe_mirbase(mature, SO_MATURE)))
+            if precursor.gene is not None:
+                gene = self.describe(precursor.gene)
+                g.add((gene, RDF.type, SO_GENE))
+                g.add((p_node, EXO.encodedByGene, gene))
+        nodes = [self._describe_mirbase(e, SO_PRECURSOR if e.curie.prefix == "mirbase" else SO_MATURE)
+                 for e in resolved.entities]
+        for node in nodes:
+            g.add((node, EXO.textName, Literal(resolved.text_name)))
+        return nodes
+
+    def _describe_mirbase(self, entity: MiRNAEntity, so_class: URIRef) -> URIRef:
+        node = self.describe(entity.curie)
+        self.entities.add((node, RDF.type, so_class))
+        return node
+
+    # ----------------------------------------------------------------- provenance nodes
+    def reference(self, ref: Reference) -> URIRef:
+        node = REFERENCE[str(ref.number)]
+        g = self.entities
+        g.add((node, RDF.type, EXO.Reference))
+        g.add((node, RDFS.label, Literal(f"[{ref.number}] {ref.first_author} {ref.year}".strip()
+                                         if ref.first_author else f"[{ref.number}] (unresolved)")))
+        g.add((node, EXO.referenceNumber, Literal(ref.number)))
+        g.add((node, EXO.verificationStatus, Literal(ref.status)))
+        g.add((node, DCTERMS.isReferencedBy, REVIEW))
+        for prop, value in ((EXO.title, ref.title), (EXO.firstAuthor, ref.first_author),
+                            (EXO.year, ref.year), (EXO.journal, ref.journal), (EXO.reviewNote, ref.note)):
+            if value:
+                g.add((node, prop, Literal(value)))
+        if ref.verified:
+            if ref.doi:
+                g.add((node, EXO.doi, Literal(ref.doi)))
+                g.add((node, SKOS.exactMatch, URIRef("https://doi.org/" + ref.doi)))
+            if ref.pmid:
+                g.add((node, EXO.pmid, Literal(ref.pmid)))
+                g.add((node, SKOS.exactMatch, URIRef(self.prefixes.iri(Curie("pubmed", ref.pmid)))))
+            if ref.pmcid:
+                g.add((node, EXO.pmcid, Literal(ref.pmcid)))
+        else:
+            reason = {"probable": "the title matched a paper, but no DOI or PMID was seen for it",
+                      "unknown": "the reference could not be identified from what the review says"}
+            g.add((node, EXO.unresolvedReason, Literal(reason.get(ref.status, ref.status))))
+        if ref.retracted:
+            g.add((node, EXO.retractionNotice, Literal(ref.retraction)))
+        return node
+
+    def quote(self, quote: Quote) -> URIRef:
+        digest = hashlib.sha256(quote.text.encode("utf-8")).hexdigest()[:12]
+        node = QUOTE["q" + digest]
+        g = self.entities
+        g.add((node, RDF.type, EXO.Quote))
+        g.add((node, EXO.text, Literal(quote.text)))
+        g.add((node, EXO.section, Literal(quote.section)))
+        g.add((node, EXO.location, Literal(quote.location)))
+        g.add((node, EXO.textLine, Literal(quote.match.line)))
+        g.add((node, EXO.quotedFrom, REVIEW))
+        if quote.table:
+            g.add((node, EXO.tableNumber, Literal(quote.table[0])))
+            g.add((node, EXO.tableRow, Literal(quote.table[1])))
+        return node
+
+    def issue(self, issue: ReviewIssue) -> URIRef:
+        node = ISSUE[issue.id]
+        g = self.entities
+        g.add((node, RDF.type, EXO.ReviewIssue))
+        g.add((node, RDFS.label, Literal(f"{issue.id}: {issue.kind.replace('_', ' ')}")))
+        g.add((node, EXO.issueKind, Literal(issue.kind)))
+        g.add((node, RDFS.comment, Literal(issue.description)))
+        for quote in issue.quotes:
+            g.add((node, EXO.supportingQuote, self.quote(quote)))
+        for claim_id in issue.claims:
+            g.add((node, EXO.concernsClaim, CLAIM[claim_id]))
+        for number in issue.references:
+            ref = self.tables.references.get(number)
+            if ref:
+                g.add((node, EXO.citesReference, self.reference(ref)))
+        return node
+
+    # ----------------------------------------------------------------- claims
+    def add_claim(self, claim: Claim, created: str) -> None:
+        np_iri = NANOPUB[claim.id]
+        head = self.dataset.graph(URIRef(f"{np_iri}/head"))
+        assertion = self.dataset.graph(URIRef(f"{np_iri}/assertion"))
+        provenance = self.dataset.graph(URIRef(f"{np_iri}/provenance"))
+        pubinfo = self.dataset.graph(URIRef(f"{np_iri}/pubinfo"))
+        node = CLAIM[claim.id]
+
+        head.add((np_iri, RDF.type, NP.Nanopublication))
+        head.add((np_iri, NP.hasAssertion, assertion.identifier))
+        head.add((np_iri, NP.hasProvenance, provenance.identifier))
+        head.add((np_iri, NP.hasPublicationInfo, pubinfo.identifier))
+
+        a = assertion
+        a.add((node, RDF.type, EXO[claim.type.class_name]))
+        a.add((node, RDFS.label, Literal(self.claim_label(claim))))
+        subjects: list[URIRef] = []
+        if claim.mirnas:
+            nodes = [n for resolved in claim.mirnas for n in self.describe_mirna(resolved)]
+            if len(claim.mirnas) > 1:         # a panel of markers
+                panel = URIRef(f"{node}/panel")
+                a.add((node, EXO.panel, panel))
+                a.add((panel, RDF.type, EXO.BiomarkerPanel))
+                for member in nodes:
+                    a.add((panel, EXO.panelMember, member))
+                for member in claim.values.get("panel_markers", []):
+                    a.add((panel, EXO.panelMember, self.describe(member)))
+            for mirna in nodes:
+                a.add((node, EXO.mirna, mirna))
+            subjects = nodes
+            a.add((node, EXO.mirnaAsWritten, Literal(claim.values.get("as_written") or
+                                                     " / ".join(r.text_name for r in claim.mirnas))))
+            a.add((node, EXO.armUnspecified, Literal(not all(r.arm_specified for r in claim.mirnas))))
+        for name, value in sorted(claim.values.items()):
+            spec = self.schema_fields[name]
+            if name in ("as_written", "evidence", "panel_markers"):
+                continue
+            if spec.measure:
+                m = URIRef(f"{node}/{name}")
+                a.add((node, EXO.hasMeasurement, m))
+                a.add((m, RDF.type, EXO.Measurement))
+                measure = Curie(*spec.measure.split(":"))
+                a.add((m, EXO.measures, self.describe(measure)))
+                a.add((m, RDFS.label, Literal(f"{name} of {claim.id}")))
+                a.add((m, EXO.value, Literal(f"{value:.3f}".rstrip("0").rstrip("."), datatype=XSD.decimal)))
+                continue
+            prop = EXO[spec.predicate]
+            if spec.kind == "curie":
+                a.add((node, prop, self.describe(value)))
+            elif spec.kind == "enum":
+                a.add((node, prop, EXO[spec.values[value]]))
+            elif spec.kind == "bool":
+                a.add((node, prop, Literal(value)))
+            else:
+                a.add((node, prop, Literal(value)))
+        for edge in claim.type.edges:
+            if any(claim.values.get(k) != v for k, v in edge.when.items()):
+                continue
+            target = claim.values.get(edge.object_field)
+            if target is None:
+                continue
+            if edge.object_field == "role":
+                obj = EXO[self.schema_fields["role"].values[target]]
+            else:
+                obj = self.describe(target)
+            for subject in subjects:
+                a.add((subject, EXO[edge.predicate], obj))
+
+        p = provenance
+        p.add((assertion.identifier, PROV.wasDerivedFrom, REVIEW))
+        p.add((assertion.identifier, EXO.describesClaim, node))
+        p.add((node, PROV.wasDerivedFrom, REVIEW))
+        p.add((node, EXO.evidence, self.describe(claim.values.get("evidence", DEFAULT_EVIDENCE))))
+        for quote in claim.quotes:
+            p.add((node, EXO.supportingQuote, self.quote(quote)))
+        for ref in claim.references:
+            p.add((node, EXO.citesReference, self.reference(ref)))
+        if claim.block_citation:
+            p.add((node, EXO.blockCitation, Literal(True)))
+        p.add((node, EXO.restsOnRetractedStudy, Literal(bool(claim.retracted_references))))
+        for issue_id in claim.issues:
+            p.add((node, EXO.hasIssue, ISSUE[issue_id]))
+
+        i = pubinfo
+        i.add((np_iri, RDF.type, NP.Nanopublication))
+        i.add((np_iri, DCTERMS.created, Literal(created, datatype=XSD.date)))
+        i.add((np_iri, DCTERMS.creator, Literal("exomir-kg curators")))
+        i.add((np_iri, DCTERMS.license, URIRef(CC_BY)))
+        i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
+        i.add((np_iri, RDFS.label, Literal(f"nanopublication of claim {claim.id}")))
+        i.add((np_iri, PROV.wasDerivedFrom, REVIEW))
+
+    def claim_label(self, claim: Claim) -> str:
+        who = claim.values.get("as_written") or " + ".join(r.text_name for r in claim.mirnas) \
+            or claim.values.get("exosome_source", "exosomes")
+        return f"{claim.id} {claim.type.name.replace('_', ' ')}: {who}"
+
+    # ----------------------------------------------------------------- whole KG
+    def build(self, curation: Curation) -> Dataset:
+        created = str(curation.metadata.get("created", date(2026, 11, 28)))
+        g = self.entities
+        g.add((REVIEW, RDF.type, EXO.Review))
+        review_ref = self.tables.references.get(0)
+        g.add((REVIEW, RDFS.label, Literal(review_ref.title if review_ref else "the review")))
+        g.add((REVIEW, DCTERMS.license, URIRef(CC_BY)))
+        g.add((REVIEW, EXO.doi, Literal(REVIEW_DOI)))
+        for claim in curation.claims:
+            self.add_claim(claim, created)
+        for issue in curation.issues:
+            self.issue(issue)
+        return self.dataset
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """All triples of all graphs in one graph (for Turtle and N-Triples)."""
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+__all__ = ["ClaimGraphBuilder", "union_graph", "REVIEW", "OWL"]

@@ -1,0 +1,84 @@
+"""The ``exomirkg`` command: one entry point, one verb per job."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CurationError, ExomirError
+from .project import Project
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The exomir-kg checkout (default: found from the working directory, or $EXOMIRKG_ROOT).")
+
+
+def _project(root: Path | None) -> Project:
+    return Project.at(root) if root else Project.locate()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exomirkg")
+def main() -> None:
+    """exomir-kg: the claims of the review "Exosomal microRNAs in hepatocellular carcinoma"
+    (Cancer Cell International 2021, doi:10.1186/s12935-021-01941-9) as a knowledge graph.
+
+    \b
+    Typical run:
+      exomirkg build          curation files -> nanopublications in kg/
+      exomirkg imports        refresh ontology/imports/ from the reference tables
+    """
+
+
+@main.command()
+@root_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the RDF files here instead of kg/.")
+def build(root: Path | None, out: Path | None) -> None:
+    """Check the curation files and build the KG (Turtle, N-Triples, TriG, N-Quads).
+
+    Every problem is reported as file:line: reason, and nothing is written when there is one.
+    """
+    from .build import build as run_build
+    try:
+        project = _project(root)
+        result = run_build(project, out)
+    except CurationError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"build failed: {len(error.problems)} problem(s); nothing was written", err=True)
+        sys.exit(1)
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    claims = result.curation.claims
+    click.echo(f"built {len(claims)} claims as nanopublications "
+               f"({sum(1 for _ in result.dataset.quads((None, None, None, None)))} quads)")
+    for name, count in sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {name:<16} {count:>4}")
+    retracted = sum(1 for c in claims if c.retracted_references)
+    click.echo(f"  review issues recorded: {len(result.curation.issues)}; "
+               f"claims resting on retracted studies: {retracted}")
+    for suffix, path in result.files.items():
+        click.echo(f"  wrote {path}")
+
+
+@main.command()
+@root_option
+@click.option("--from", "source", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Copy the reference tables from this folder first (e.g. ../shared/reference).")
+def imports(root: Path | None, source: Path | None) -> None:
+    """Regenerate the term extracts in ontology/imports/ from the reference tables."""
+    from .imports import copy_reference, write_imports
+    try:
+        project = _project(root)
+        if source is not None:
+            copied = copy_reference(source, project.reference_dir)
+            click.echo(f"copied {len(copied)} reference files from {source}")
+        for path, count in write_imports(project).items():
+            click.echo(f"  {path.relative_to(project.root)}: {count} terms")
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
