@@ -23,8 +23,8 @@ ENTITIES_GRAPH = GRAPH["entities"]
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 PREFIXES = {
-    "exo": EXO, "claim": CLAIM, "np": NANOPUB, "ref": REFERENCE, "quote": QUOTE, "issue": ISSUE,
-    "nps": NP, "cito": CITO, "obo": OBO, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS,
+    "exo": EXO, "claim": CLAIM, "exonp": NANOPUB, "ref": REFERENCE, "quote": QUOTE, "issue": ISSUE,
+    "np": NP, "cito": CITO, "obo": OBO, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS,
     "rdfs": RDFS, "owl": OWL, "xsd": XSD, "vann": VANN,
     "mirbase": Namespace("https://identifiers.org/mirbase:"),
     "mirbase.mature": Namespace("https://identifiers.org/mirbase.mature:"),
