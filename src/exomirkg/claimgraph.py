@@ -44,7 +44,7 @@ class ClaimGraphBuilder:
     schema_fields: dict
 
     def __post_init__(self) -> None:
-        self.dataset = Dataset()
+        self.dataset = Dataset(default_union=True)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace, override=True)
         self.entities = self.dataset.graph(ENTITIES_GRAPH)

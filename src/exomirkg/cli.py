@@ -28,6 +28,7 @@ def main() -> None:
     \b
     Typical run:
       exomirkg build          curation files -> nanopublications in kg/
+      exomirkg reason         HermiT consistency of ontology + imports + KG
       exomirkg imports        refresh ontology/imports/ from the reference tables
     """
 
@@ -82,3 +83,18 @@ def imports(root: Path | None, source: Path | None) -> None:
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
+
+
+@main.command()
+@root_option
+@click.option("--ontology-only", is_flag=True, help="Check the ontology and its imports without the KG.")
+def reason(root: Path | None, ontology_only: bool) -> None:
+    """Check with HermiT that the ontology, its imports and the built KG are consistent (needs Java)."""
+    from .reasoning import check_consistency, ontology_graph
+    try:
+        report = check_consistency(ontology_graph(_project(root), with_kg=not ontology_only))
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"HermiT: {report.message} ({report.triples} triples)")
+    sys.exit(0 if report.consistent else 1)

@@ -431,7 +431,7 @@ def _load_issues(ctx: _Context, path: Path, claims: dict[str, Claim]) -> list[Re
                 ctx.problem(file, line_of(record, "claims"), f"issue {record.get('id')}: unknown claim {claim_id}")
             else:
                 claims[claim_id].issues.append(record["id"])
-        if not quotes:
+        if not record.get("quotes"):
             ctx.problem(file, record.line, f"issue {record.get('id')}: needs at least one quote")
         issues.append(ReviewIssue(record["id"], kind, " ".join(str(record.get("description", "")).split()),
                                   tuple(quotes), tuple(record.get("claims", [])), tuple(record.get("refs", [])),

@@ -1,0 +1,31 @@
+# exomir-kg: `make` sets up and runs the main job; `make test` sets up and runs the tests.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all setup build reason test clean
+
+all: build reason
+	@echo "main job done: KG in kg/ (see README for what to query next)"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@command -v java >/dev/null || echo "note: no java on PATH; 'exomirkg reason' (HermiT) needs a JRE: apt-get install default-jre-headless"
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/exomirkg build
+
+reason: $(STAMP)
+	$(BIN)/exomirkg reason
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -1,0 +1,141 @@
+"""Bad curation input stops the build with ``file:line: reason`` for every problem, writing nothing."""
+from __future__ import annotations
+
+import pytest
+
+from exomirkg.errors import CurationError
+
+GOOD_QUOTE = "Exo-miR-451a, as a tumor suppressor, was also found to induce apoptosis"
+
+
+def _statement(claim: str, quote: str = GOOD_QUOTE, refs: str = "[78]") -> str:
+    return f"""
+section: Test
+statements:
+  - quote: {quote}
+    refs: {refs}
+    claims:
+      - {claim}
+"""
+
+
+def _problems(mini, text: str) -> list[str]:
+    mini.write("01.yaml", text)
+    with pytest.raises(CurationError) as caught:
+        mini.build()
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("claim, line, message", [
+    ("{id: C001, type: process, mirna: miR-99999, effect: positive, process: GO:0006915}", 6, "miRNA 'miR-99999' is not in mirna.tsv"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: GO:123}", 6, "does not match the GO pattern"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: GO:0007050}", 6, "GO:0007050 is not in the project's reference tables"),
+    ("{id: C001, type: target, mirna: miR-451a, gene: HGNC:999999}", 6, "hgnc:999999 is not in the project's reference tables"),
+    ("{id: C001, type: target, mirna: miR-451a, gene: GO:0006915}", 6, "gene must be a hgnc identifier"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: FOO:1}", 6, "unknown prefix 'FOO'"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: sideways, process: GO:0006915}", 6, "effect must be one of positive, negative, unspecified"),
+    ("{id: C001, type: process, mirna: miR-451a, process: GO:0006915}", 6, "a process claim needs 'effect'"),
+    ("{id: C001, type: biomarker, mirna: miR-451a, use: diagnostic, auc: 1.7}", 6, "auc 1.7 is outside [0, 1]"),
+    ("{id: C001, type: biomarker, mirna: miR-451a, use: diagnostic, auc: high}", 6, "auc must be a number"),
+    ("{id: C001, type: guess, mirna: miR-451a}", 6, "type must be one of"),
+    ("{id: X1, type: role, mirna: miR-451a, role: tumour_suppressor}", 6, "claim id must look like C001"),
+    ("{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor, colour: red}", 6, "unknown field 'colour'"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: exo:Teleportation}", 6, "exo:Teleportation is not declared"),
+])
+def test_bad_claim_fields(mini, claim, line, message):
+    problems = _problems(mini, _statement(claim))
+    assert any(p.startswith(f"kg/curation/claims/01.yaml:{line}:") and message in p for p in problems), problems
+
+
+def test_quote_not_in_the_review(mini):
+    problems = _problems(mini, _statement("{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}",
+                                          quote="Exo-miR-451a is an oncogene"))
+    assert problems == ["kg/curation/claims/01.yaml:3: quote not found in the review text: 'Exo-miR-451a is an oncogene'"]
+
+
+def test_missing_quote(mini):
+    problems = _problems(mini, """
+section: Test
+statements:
+  - refs: [78]
+    claims:
+      - {id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}
+""")
+    assert "kg/curation/claims/01.yaml:3: statement has no quote (the review's words are required)" in problems
+
+
+def test_missing_and_unknown_references(mini):
+    problems = _problems(mini, f"""
+section: Test
+statements:
+  - quote: {GOOD_QUOTE}
+    claims:
+      - {{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}}
+  - quote: {GOOD_QUOTE}
+    refs: [999]
+    claims:
+      - {{id: C002, type: role, mirna: miR-451a, role: tumour_suppressor}}
+""")
+    assert any("01.yaml:5: C001: no reference number" in p for p in problems), problems
+    assert any("01.yaml:7: C002: reference [999] is not in references.tsv" in p for p in problems), problems
+
+
+def test_duplicate_ids_and_all_problems_at_once(mini):
+    problems = _problems(mini, f"""
+section: Test
+statements:
+  - quote: {GOOD_QUOTE}
+    refs: [78]
+    claims:
+      - {{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}}
+      - {{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}}
+      - {{id: C003, type: process, mirna: miR-451a, effect: positive, process: GO:0000000}}
+""")
+    assert len(problems) == 2, problems
+    assert "duplicate claim id" in problems[0] and "01.yaml:7" in problems[0]
+    assert "01.yaml:8" in problems[1]
+
+
+def test_broken_yaml_points_at_the_line(mini):
+    problems = _problems(mini, "section: Test\nstatements:\n  - quote: [unclosed\n")
+    assert len(problems) == 1 and problems[0].startswith("kg/curation/claims/01.yaml:") and "not valid YAML" in problems[0]
+
+
+def test_supports_an_unknown_claim(mini):
+    problems = _problems(mini, f"""
+section: Test
+statements:
+  - quote: {GOOD_QUOTE}
+    refs: [78]
+    supports: [C404]
+""")
+    assert problems == ["kg/curation/claims/01.yaml:5: supports unknown claim 'C404'"]
+
+
+def test_a_failed_build_writes_nothing(mini):
+    kg = mini.root / "kg"
+    mini.write("01.yaml", _statement("{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}"))
+    mini.build()
+    before = {p.name: p.read_bytes() for p in kg.glob("exomir-kg.*")}
+    assert set(before) == {"exomir-kg.ttl", "exomir-kg.nt", "exomir-kg.trig", "exomir-kg.nq"}
+    mini.write("01.yaml", _statement("{id: C001, type: role, mirna: miR-0, role: tumour_suppressor}"))
+    with pytest.raises(CurationError):
+        mini.build()
+    assert {p.name: p.read_bytes() for p in kg.glob("exomir-kg.*")} == before
+    assert not list(kg.glob("*.tmp"))
+
+
+def test_review_issue_with_unknown_claim_and_bad_quote(mini):
+    mini.write("01.yaml", _statement("{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}"))
+    mini.write_issues("""
+issues:
+  - id: I01
+    kind: text_slip
+    description: test
+    quotes: [this sentence is not in the review]
+    claims: [C999]
+""")
+    with pytest.raises(CurationError) as caught:
+        mini.build()
+    text = str(caught.value)
+    assert "review-issues.yaml:5: quote not found" in text and "unknown claim C999" in text
