@@ -131,6 +131,7 @@ def test_review_issue_with_unknown_claim_and_bad_quote(mini):
 issues:
   - id: I01
     kind: text_slip
+    section: Test
     description: test
     quotes: [this sentence is not in the review]
     claims: [C999]
@@ -138,4 +139,4 @@ issues:
     with pytest.raises(CurationError) as caught:
         mini.build()
     text = str(caught.value)
-    assert "review-issues.yaml:5: quote not found" in text and "unknown claim C999" in text
+    assert "review-issues.yaml:6: quote not found" in text and "unknown claim C999" in text

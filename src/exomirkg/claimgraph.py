@@ -127,7 +127,8 @@ class ClaimGraphBuilder:
         return node
 
     def quote(self, quote: Quote) -> URIRef:
-        digest = hashlib.sha256(quote.text.encode("utf-8")).hexdigest()[:12]
+        key = "\n".join((quote.text, quote.section, quote.location))
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
         node = QUOTE["q" + digest]
         g = self.entities
         g.add((node, RDF.type, EXO.Quote))

@@ -418,14 +418,23 @@ def _load_issues(ctx: _Context, path: Path, claims: dict[str, Claim]) -> list[Re
         if kind not in ISSUE_KINDS:
             ctx.problem(file, line_of(record, "kind"), f"issue kind must be one of {', '.join(ISSUE_KINDS)}")
             continue
+        section = record.get("section")
+        if not isinstance(section, str) or not section.strip():
+            ctx.problem(file, record.line, f"issue {record.get('id')}: needs the review section it is in")
+            section = ""
         quotes = []
-        for text in record.get("quotes", []):
+        for item in record.get("quotes", []):
+            # a quote is the text alone, or {quote, location, section} for a table row
+            text = item.get("quote", "") if isinstance(item, dict) else str(item)
+            location = item.get("location", "text") if isinstance(item, dict) else "text"
+            item_section = item.get("section", section) if isinstance(item, dict) else section
             match = ctx.review.find(text)
             if match is None:
-                ctx.problem(file, line_of(record, "quotes"), f"quote not found in the review text: {text[:70]!r}")
+                ctx.problem(file, line_of(item) or line_of(record, "quotes"),
+                            f"quote not found in the review text: {text[:70]!r}")
             else:
-                quotes.append(Quote(" ".join(text.split()), record.get("section", ""), "text", match, file,
-                                    line_of(record, "quotes")))
+                quotes.append(Quote(" ".join(text.split()), item_section, str(location), match, file,
+                                    line_of(item) or line_of(record, "quotes")))
         for claim_id in record.get("claims", []):
             if claim_id not in claims:
                 ctx.problem(file, line_of(record, "claims"), f"issue {record.get('id')}: unknown claim {claim_id}")
