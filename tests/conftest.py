@@ -35,7 +35,7 @@ class MiniProject:
 
     def __init__(self, root: Path):
         self.root = root
-        for folder in ("ontology",):
+        for folder in ("ontology", "shapes"):
             shutil.copytree(ROOT / folder, root / folder)
         (root / "kg" / "curation" / "claims").mkdir(parents=True)
         shutil.copy(ROOT / "kg" / "curation" / "schema.yaml", root / "kg" / "curation" / "schema.yaml")

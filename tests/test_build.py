@@ -1,6 +1,8 @@
 """``exomirkg build``: one fixture per claim type with its expected triples, and the whole review."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
@@ -11,67 +13,8 @@ MIMAT = "https://identifiers.org/mirbase.mature:"
 HGNC = "https://identifiers.org/hgnc:"
 CVCL = "https://identifiers.org/cellosaurus:"
 
-FIXTURE = """
-section: Fixture section
-statements:
-  - quote: the expression level of exo-miR-21 in patients with HCC was significantly higher than that in patients with chronic hepatitis B
-    refs: [40]
-    evidence: ECO:0001567
-    claims:
-      - {id: C001, type: expression, mirna: miR-21, as_written: exo-miR-21, direction: up, comparison: MONDO:0005366, biofluid: UBERON:0001977}
-  - quote: The exo-miR-210 secreted by HCC cells can be transferred to endothelial cells to promote tumor angiogenesis by targeting SMAD4 and STAT6
-    refs: [42]
-    claims:
-      - {id: C002, type: target, mirna: miR-210, gene: HGNC:6770}
-      - {id: C003, type: transfer, mirna: miR-210, donor: CL:0001064, recipient: CL:0000115}
-      - {id: C004, type: process, mirna: miR-210, effect: positive, verb: promote, process: GO:0001525, cell: CL:0000115}
-  - quote: overexpression of exo-miR-9-3p reduces the viability and proliferation of HCC cells, as well as the expression of ERK1/2
-    refs: [69]
-    claims:
-      - {id: C005, type: gene_regulation, mirna: miR-9-3p, effect: negative, gene: HGNC:6877}
-  - quote: mast cells can inhibit the ERK1/2 pathway by transferring the exo-miR-490 into HCC cells
-    refs: [71]
-    claims:
-      - {id: C006, type: pathway, mirna: miR-490, effect: negative, process: GO:0070371}
-  - quote: NK92 cells with miR-92b overexpressed by transfection with Hep3B-derived exosomes that overexpressed miR-92b significantly inhibited the expression of CD69 in NK92 cells
-    refs: [116]
-    claims:
-      - {id: C007, type: immune, mirna: miR-92b, effect: negative, gene: HGNC:1694, cell: CVCL_2142, donor: CVCL_0326}
-  - quote: exo-miR-199a-3p can restore the cisplatin-sensitivity in HCC
-    refs: [113]
-    claims:
-      - {id: C008, type: drug_response, mirna: miR-199a-3p, effect: positive, response: sensitivity, drug: CHEBI:27899}
-  - quote: serum exo-miR-10b-5p showed up to 91.1 % sensitivity and 75 % specificity, and the area under the curve reached 0.932
-    refs: [117]
-    claims:
-      - {id: C009, type: biomarker, mirna: miR-10b-5p, use: early_detection, biofluid: UBERON:0001977, sensitivity: 0.911, specificity: 0.75, auc: 0.932}
-  - quote: patients with serum exo-miR-215-5p overexpression had significantly reduced disease-free survival
-    refs: [117]
-    claims:
-      - {id: C010, type: prognosis, mirna: miR-215-5p, effect: negative, outcome: exo:DiseaseFreeSurvival}
-  - quote: Increasing the release of stromal cell-derived exo-miR-320a may be a potential therapeutic option for HCC
-    refs: [68]
-    claims:
-      - {id: C011, type: therapeutic, mirna: miR-320a, hedged: true}
-  - quote: Exo-miR-451a, as a tumor suppressor
-    refs: [78]
-    claims:
-      - {id: C012, type: role, mirna: miR-451a, role: tumour_suppressor}
-  - quote: miR-122, miR-148a and AFP Serum Distinguish early HCC from liver cirrhosis
-    location: Table 2 row 4
-    refs: [41]
-    claims:
-      - {id: C013, type: biomarker, mirna: [miR-122, miR-148a], panel_markers: [HGNC:317], use: early_detection, comparison: MONDO:0005155}
-  - quote: exosomes from cancer stem cells in HCC can upregulate Bax
-    refs: [76]
-    claims:
-      - {id: C014, type: gene_regulation, exosome_source: exosomes from cancer stem cells in HCC, effect: positive, gene: HGNC:959}
-  - quote: Previous reports have shown that exo-miR-21, exo-miR-26a, exo-miR-122
-    refs: [57, 97]
-    block_citation: true
-    claims:
-      - {id: C015, type: process, mirna: miR-26a, effect: unspecified, process: GO:0001525}
-"""
+FIXTURE = (Path(__file__).parent / "fixtures" / "every-claim-type.yaml").read_text(encoding="utf-8")
+
 
 
 def _assertion(ds, claim_id):

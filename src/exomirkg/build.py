@@ -15,6 +15,8 @@ from .project import Project
 from .reference import ReferenceTables
 from .review import ReviewText
 from .serialize import write_all
+from .validate import ValidationFailed
+from .validate import validate as validate_dataset
 
 KG_STEM = "exomir-kg"
 
@@ -48,9 +50,21 @@ def read_curation(project: Project) -> tuple[Curation, CurationSchema, PrefixReg
     return curation, schema, prefixes, tables
 
 
-def build(project: Project, out_dir: Path | None = None) -> BuildResult:
-    """Build the KG; nothing is written unless every claim passes its checks."""
+def claim_locations(curation: Curation) -> dict[str, str]:
+    """Claim id -> ``file:line`` of its curation record."""
+    return {claim.id: f"{claim.file}:{claim.line}" for claim in curation.claims}
+
+
+def build(project: Project, out_dir: Path | None = None, validate: bool = True) -> BuildResult:
+    """Build the KG; nothing is written unless every claim passes its checks and the shapes.
+
+    Raises CurationError (bad curation input) or ValidationFailed (the built graph breaks a shape).
+    """
     curation, schema, prefixes, tables = read_curation(project)
     dataset = ClaimGraphBuilder(prefixes, tables, schema.fields).build(curation)
+    if validate:
+        report = validate_dataset(dataset, project.shapes_path)
+        if not report.conforms:
+            raise ValidationFailed(report, claim_locations(curation))
     files = write_all(dataset, out_dir or project.kg_dir, KG_STEM)
     return BuildResult(curation, dataset, files)

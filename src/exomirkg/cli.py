@@ -27,7 +27,8 @@ def main() -> None:
 
     \b
     Typical run:
-      exomirkg build          curation files -> nanopublications in kg/
+      exomirkg build          curation files -> nanopublications in kg/ (validated)
+      exomirkg validate       SHACL shapes + nanopublication structure
       exomirkg reason         HermiT consistency of ontology + imports + KG
       exomirkg imports        refresh ontology/imports/ from the reference tables
     """
@@ -43,6 +44,7 @@ def build(root: Path | None, out: Path | None) -> None:
     Every problem is reported as file:line: reason, and nothing is written when there is one.
     """
     from .build import build as run_build
+    from .validate import ValidationFailed
     try:
         project = _project(root)
         result = run_build(project, out)
@@ -50,6 +52,10 @@ def build(root: Path | None, out: Path | None) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(f"build failed: {len(error.problems)} problem(s); nothing was written", err=True)
+        sys.exit(1)
+    except ValidationFailed as error:
+        click.echo(str(error), err=True)
+        click.echo("build failed: the built graph does not conform to shapes/; nothing was written", err=True)
         sys.exit(1)
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
@@ -98,3 +104,38 @@ def reason(root: Path | None, ontology_only: bool) -> None:
         sys.exit(2)
     click.echo(f"HermiT: {report.message} ({report.triples} triples)")
     sys.exit(0 if report.consistent else 1)
+
+
+@main.command()
+@root_option
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "turtle"]), default="text",
+              show_default=True, help="text: violations grouped by claim; turtle: the sh:ValidationReport.")
+@click.option("--engine", type=click.Choice(["pyshacl", "rudof"]), default="pyshacl", show_default=True,
+              help="SHACL engine: pyshacl (reference) or rudof (fast, for large graphs).")
+@click.option("--shapes", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Shapes file (default: shapes/exomir-shapes.ttl).")
+def validate(root: Path | None, files: tuple[Path, ...], output_format: str, engine: str, shapes: Path | None) -> None:
+    """Validate the built KG (kg/exomir-kg.trig), or the RDF FILES given, against the SHACL shapes.
+
+    Exit 0 when it conforms, 1 on violations, 2 on unusable input. Violations of the project's own
+    claims point at the curation file and line they come from.
+    """
+    from .build import claim_locations, read_curation
+    from .validate import load_data, validate as run_validate
+    try:
+        project = _project(root)
+        paths = list(files) or [project.kg_dir / "exomir-kg.trig"]
+        report = run_validate(load_data(paths), shapes or project.shapes_path, engine)
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    try:
+        locations = claim_locations(read_curation(project)[0])
+    except ExomirError:
+        locations = {}
+    if output_format == "turtle":
+        click.echo(report.as_turtle())
+    else:
+        click.echo(report.as_text(locations))
+    sys.exit(0 if report.conforms else 1)

@@ -67,5 +67,9 @@ class Project:
         return self.root / "ontology" / "imports"
 
     @property
+    def shapes_path(self) -> Path:
+        return self.root / "shapes" / "exomir-shapes.ttl"
+
+    @property
     def reference_dir(self) -> Path:
         return self.imports_dir / "reference"
