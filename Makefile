@@ -4,9 +4,9 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup build reason test clean
+.PHONY: all setup build validate queries reason test clean
 
-all: build reason
+all: build validate queries reason
 	@echo "main job done: KG in kg/ (see README for what to query next)"
 
 setup: $(STAMP)
@@ -20,6 +20,12 @@ $(STAMP): pyproject.toml
 
 build: $(STAMP)
 	$(BIN)/exomirkg build
+
+validate: $(STAMP)
+	$(BIN)/exomirkg validate
+
+queries: $(STAMP)
+	$(BIN)/exomirkg query --all
 
 reason: $(STAMP)
 	$(BIN)/exomirkg reason

@@ -14,6 +14,7 @@ from .namespaces import EXO
 from .project import Project
 from .reference import ReferenceTables
 from .review import ReviewText
+from .queries import write_examples
 from .serialize import write_all
 from .validate import ValidationFailed
 from .validate import validate as validate_dataset
@@ -67,4 +68,6 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True) 
         if not report.conforms:
             raise ValidationFailed(report, claim_locations(curation))
     files = write_all(dataset, out_dir or project.kg_dir, KG_STEM)
+    if project.queries_dir.is_dir() and out_dir is None:
+        files["sparql-examples"] = write_examples(project.queries_dir)
     return BuildResult(curation, dataset, files)

@@ -139,3 +139,83 @@ def validate(root: Path | None, files: tuple[Path, ...], output_format: str, eng
     else:
         click.echo(report.as_text(locations))
     sys.exit(0 if report.conforms else 1)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
+        name, value = pair.split("=", 1)
+        values[name.strip()] = value.strip()
+    return values
+
+
+@main.command()
+@root_option
+@click.argument("query", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the stored queries and their parameters.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Set a query parameter (repeatable); VALUE * means any value.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Embedded SPARQL engine.")
+@click.option("--show", is_flag=True, help="Print the query text that would run, and do not run it.")
+@click.option("--all", "run_all", is_flag=True, help="Run every stored query with its defaults; print rows and time.")
+def query(root: Path | None, query: str | None, list_queries: bool, params: tuple[str, ...],
+          output_format: str, engine: str, show: bool, run_all: bool) -> None:
+    """Run a stored query by NAME, a FILE.rq, or - (a query on standard input) on the embedded store.
+
+    \b
+    exomirkg query --list
+    exomirkg query --all
+    exomirkg query targets-of-mirna --param mirna=miR-210
+    exomirkg query mirnas-affecting-process --param process=GO:0006915 --format csv
+    echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | exomirkg query -
+    """
+    from .identifiers import PrefixRegistry
+    from .queries import ad_hoc, catalogue, find
+    from .results import render
+    from .store import EmbeddedStore
+    try:
+        project = _project(root)
+        folder = project.queries_dir
+        if run_all:
+            _run_all(project, engine)
+            return
+        if list_queries or not query:
+            for stored in catalogue(folder).values():
+                params_text = "".join(f"\n      --param {p.name}=...  {p.description}" for p in stored.parameters)
+                click.echo(f"{stored.name}\n    {stored.question}{params_text}")
+            if not list_queries:
+                click.echo("\n(give a query NAME, a FILE.rq or - to run one)")
+            return
+        stored = ad_hoc(sys.stdin.read()) if query == "-" else find(folder, query)
+        text = stored.bind(_parse_params(params), PrefixRegistry.load(project.prefixes_path))
+        if show:
+            click.echo(text)
+            return
+        result = EmbeddedStore.for_project(project, engine).query(text)
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(render(result, output_format), nl=False)
+
+
+def _run_all(project: Project, engine: str) -> None:
+    import time
+
+    from .identifiers import PrefixRegistry
+    from .queries import catalogue
+    from .store import EmbeddedStore
+    store = EmbeddedStore.for_project(project, engine)
+    registry = PrefixRegistry.load(project.prefixes_path)
+    stored = catalogue(project.queries_dir)
+    click.echo(f"{len(stored)} stored queries on the embedded store ({engine}):")
+    for item in stored.values():
+        start = time.perf_counter()
+        result = store.query(item.bind({}, registry))
+        elapsed = (time.perf_counter() - start) * 1000
+        answer = str(result.boolean).lower() if result.boolean is not None else f"{len(result.rows)} row{'' if len(result.rows) == 1 else 's'}"
+        click.echo(f"  {item.name:<55} {answer:>9}  {elapsed:7.1f} ms")

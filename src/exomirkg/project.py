@@ -67,6 +67,10 @@ class Project:
         return self.root / "ontology" / "imports"
 
     @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
     def shapes_path(self) -> Path:
         return self.root / "shapes" / "exomir-shapes.ttl"
 

@@ -1,0 +1,138 @@
+"""The embedded store: the KG, the ontology and its imports, queryable with SPARQL.
+
+pyoxigraph is the default engine (fast); rdflib runs the same queries (the tests hold the two to
+the same rows). Claims keep their nanopublication graphs; the ontology and imports go into the
+graph ``graph/ontology``; queries see the union of all graphs as their default graph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ExomirError
+from .namespaces import GRAPH
+from .project import Project
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+ENGINES = ("oxigraph", "rdflib")
+
+
+class QueryError(ExomirError):
+    """A query could not be parsed or run."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A result value, engine-independent: kind is 'iri', 'literal' or 'bnode'."""
+
+    kind: str
+    value: str
+    datatype: str = ""
+    language: str = ""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class QueryResult:
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    boolean: bool | None = None
+
+    def values(self) -> list[tuple[str, ...]]:
+        """Rows as plain strings ('' for unbound)."""
+        return [tuple("" if t is None else t.value for t in row) for row in self.rows]
+
+
+def store_files(project: Project) -> tuple[Path, list[Path]]:
+    """The KG file (TriG) and the ontology files loaded with it."""
+    kg = project.kg_dir / "exomir-kg.trig"
+    if not kg.exists():
+        raise ExomirError(f"{kg} does not exist: run 'exomirkg build' first")
+    ontology = [project.ontology_path, *sorted(project.imports_dir.glob("*.ttl"))]
+    return kg, ontology
+
+
+class EmbeddedStore:
+    """The KG loaded into pyoxigraph (default) or rdflib."""
+
+    def __init__(self, kg: Path, ontology: list[Path], engine: str = "oxigraph"):
+        if engine not in ENGINES:
+            raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+        self.engine = engine
+        if engine == "oxigraph":
+            import pyoxigraph as ox
+            self._store = ox.Store()
+            self._store.load(path=str(kg), format=ox.RdfFormat.TRIG)
+            for path in ontology:
+                self._store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+        else:
+            from rdflib import Dataset
+            self._store = Dataset(default_union=True)
+            self._store.parse(kg, format="trig")
+            graph = self._store.graph(ONTOLOGY_GRAPH)
+            for path in ontology:
+                graph.parse(path, format="turtle")
+
+    @classmethod
+    def for_project(cls, project: Project, engine: str = "oxigraph") -> "EmbeddedStore":
+        kg, ontology = store_files(project)
+        return cls(kg, ontology, engine)
+
+    def query(self, text: str) -> QueryResult:
+        """Run a SPARQL SELECT or ASK query; raise :class:`QueryError` with the parser's message."""
+        try:
+            return self._oxigraph(text) if self.engine == "oxigraph" else self._rdflib(text)
+        except QueryError:
+            raise
+        except Exception as error:     # both engines raise their own syntax/evaluation errors
+            raise QueryError(f"{type(error).__name__}: {error}") from error
+
+    def _oxigraph(self, text: str) -> QueryResult:
+        import pyoxigraph as ox
+        result = self._store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult([], [], bool(result))
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("only SELECT and ASK queries are supported here")
+        variables = [v.value for v in result.variables]
+        rows = [tuple(_ox_term(solution[v]) for v in variables) for solution in result]
+        return QueryResult(variables, rows)
+
+    def _rdflib(self, text: str) -> QueryResult:
+        result = self._store.query(text)
+        if result.type == "ASK":
+            return QueryResult([], [], bool(result.askAnswer))
+        if result.type != "SELECT":
+            raise QueryError("only SELECT and ASK queries are supported here")
+        variables = [str(v) for v in result.vars]
+        rows = [tuple(_rdflib_term(row[v]) for v in variables) for row in result]
+        return QueryResult(variables, rows)
+
+
+def _ox_term(term: Any) -> Term | None:
+    import pyoxigraph as ox
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("iri", term.value)
+    if isinstance(term, ox.Literal):
+        return Term("literal", term.value, term.datatype.value if term.datatype else "", term.language or "")
+    return Term("bnode", term.value)
+
+
+def _rdflib_term(term: Any) -> Term | None:
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return Term("iri", str(term))
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else ("" if term.language else str(XSD.string))
+        return Term("literal", str(term), datatype, term.language or "")
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    return Term("literal", str(term))
