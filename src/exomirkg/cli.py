@@ -29,6 +29,8 @@ def main() -> None:
     Typical run:
       exomirkg build          curation files -> nanopublications in kg/ (validated)
       exomirkg validate       SHACL shapes + nanopublication structure
+      exomirkg query --list   the stored questions; exomirkg query NAME runs one
+      exomirkg serve          SPARQL endpoint and HTML pages on 127.0.0.1:8080
       exomirkg reason         HermiT consistency of ontology + imports + KG
       exomirkg imports        refresh ontology/imports/ from the reference tables
     """
@@ -162,9 +164,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="Embedded SPARQL engine.")
 @click.option("--show", is_flag=True, help="Print the query text that would run, and do not run it.")
+@click.option("--endpoint", default=None, help="Run on this SPARQL endpoint instead of the embedded store.")
+@click.option("--graph", default=None, help="With --endpoint: the named graph holding the KG there (default-graph-uri).")
 @click.option("--all", "run_all", is_flag=True, help="Run every stored query with its defaults; print rows and time.")
 def query(root: Path | None, query: str | None, list_queries: bool, params: tuple[str, ...],
-          output_format: str, engine: str, show: bool, run_all: bool) -> None:
+          output_format: str, engine: str, show: bool, run_all: bool, endpoint: str | None, graph: str | None) -> None:
     """Run a stored query by NAME, a FILE.rq, or - (a query on standard input) on the embedded store.
 
     \b
@@ -177,7 +181,7 @@ def query(root: Path | None, query: str | None, list_queries: bool, params: tupl
     from .identifiers import PrefixRegistry
     from .queries import ad_hoc, catalogue, find
     from .results import render
-    from .store import EmbeddedStore
+    from .store import EmbeddedStore, RemoteStore
     try:
         project = _project(root)
         folder = project.queries_dir
@@ -196,7 +200,8 @@ def query(root: Path | None, query: str | None, list_queries: bool, params: tupl
         if show:
             click.echo(text)
             return
-        result = EmbeddedStore.for_project(project, engine).query(text)
+        store = RemoteStore(endpoint, graph) if endpoint else EmbeddedStore.for_project(project, engine)
+        result = store.query(text)
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
@@ -219,3 +224,67 @@ def _run_all(project: Project, engine: str) -> None:
         elapsed = (time.perf_counter() - start) * 1000
         answer = str(result.boolean).lower() if result.boolean is not None else f"{len(result.rows)} row{'' if len(result.rows) == 1 else 's'}"
         click.echo(f"  {item.name:<55} {answer:>9}  {elapsed:7.1f} ms")
+
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it on loopback unless you mean it).")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="On-disk store folder (default: .exomirkg/store in the checkout); built or refreshed when the KG changed.")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", default=10000, show_default=True, type=int, help="Largest answer (rows or triples) served.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+def serve(root: Path | None, host: str, port: int, store_dir: Path | None, timeout: float, max_rows: int,
+          workers: int) -> None:
+    """Serve the KG: SPARQL 1.1 endpoint at /sparql, HTML pages, dereferenceable IRIs (read-only)."""
+    from .server import KnowledgeGraphServer, ServerConfig
+    try:
+        project = _project(root)
+        server = KnowledgeGraphServer(project, store_dir or project.root / ".exomirkg" / "store",
+                                      ServerConfig(host, port, timeout, max_rows, workers))
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"serving exomir-kg on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@main.command()
+@root_option
+@click.option("--endpoint", required=True, help="SPARQL query endpoint of the store (e.g. http://127.0.0.1:7878/query).")
+@click.option("--update", "update_endpoint", default=None, help="SPARQL Update endpoint (default: the query endpoint).")
+@click.option("--gsp", default=None, help="Graph Store Protocol endpoint (e.g. http://127.0.0.1:7878/store); "
+              "without it the data goes in with INSERT DATA.")
+@click.option("--gsp-graph-param", default="graph", show_default=True, help="Name of the GSP graph parameter (Virtuoso: graph-uri).")
+@click.option("--graph", default="https://w3id.org/exomir-kg/graph/kg", show_default=True, help="Target named graph.")
+@click.option("--user", default=None, help="User for HTTP authentication.")
+@click.option("--password", default=None, help="Password for HTTP authentication.")
+@click.option("--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True)
+@click.option("--batch", default=5000, show_default=True, type=int, help="Triples per request.")
+def push(root: Path | None, endpoint: str, update_endpoint: str | None, gsp: str | None, gsp_graph_param: str,
+         graph: str, user: str | None, password: str | None, auth: str, batch: int) -> None:
+    """Load the KG (claims, ontology, imports) into a named graph of any SPARQL 1.1 store.
+
+    The data goes to a temporary graph first and replaces the target graph only when complete and
+    counted; a failed upload leaves the target graph as it was (exit 1).
+    """
+    from tqdm import tqdm
+
+    from .push import PushError, Target, kg_ntriples, push as run_push
+    try:
+        project = _project(root)
+        lines = kg_ntriples(project)
+        target = Target(endpoint, update_endpoint or endpoint, gsp, gsp_graph_param, user, password, auth)
+        with tqdm(total=len(lines), unit="triples", desc="push", disable=None) as bar:
+            count = run_push(project, target, graph, batch, bar.update, lines)
+    except PushError as error:
+        click.echo(f"push failed: {error}", err=True)
+        sys.exit(1)
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"pushed {count} triples into <{graph}> at {endpoint}")

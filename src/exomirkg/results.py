@@ -1,9 +1,10 @@
-"""Query results as a table, CSV, TSV (SPARQL 1.1 TSV) or SPARQL JSON."""
+"""Query results as a table, CSV, TSV (SPARQL 1.1 TSV), SPARQL JSON or SPARQL XML."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+from xml.sax.saxutils import escape
 
 from .store import QueryResult, Term
 
@@ -36,8 +37,40 @@ def _json_term(term: Term) -> dict[str, str]:
     return value
 
 
+def _xml(result: QueryResult) -> str:
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f'<variable name="{escape(v)}"/>' for v in result.variables]
+    out.append("</head>")
+    if result.boolean is not None:
+        out.append(f"<boolean>{str(result.boolean).lower()}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for variable, term in zip(result.variables, row):
+                if term is None:
+                    continue
+                if term.kind == "iri":
+                    value = f"<uri>{escape(term.value)}</uri>"
+                elif term.kind == "bnode":
+                    value = f"<bnode>{escape(term.value)}</bnode>"
+                elif term.language:
+                    value = f'<literal xml:lang="{escape(term.language)}">{escape(term.value)}</literal>'
+                elif term.datatype and not term.datatype.endswith("#string"):
+                    value = f'<literal datatype="{escape(term.datatype)}">{escape(term.value)}</literal>'
+                else:
+                    value = f"<literal>{escape(term.value)}</literal>"
+                out.append(f'<binding name="{escape(variable)}">{value}</binding>')
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
 def render(result: QueryResult, fmt: str) -> str:
-    """Render a result; ASK results print true/false (or the SPARQL JSON boolean)."""
+    """Render a result as table, csv, tsv, json or xml; ASK results as true/false or the SPARQL boolean."""
+    if fmt == "xml":
+        return _xml(result)
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}) + "\n" if fmt == "json" else f"{str(result.boolean).lower()}\n"
     if fmt == "json":

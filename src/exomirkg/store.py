@@ -6,6 +6,7 @@ graph ``graph/ontology``; queries see the union of all graphs as their default g
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,48 @@ def _rdflib_term(term: Any) -> Term | None:
     if isinstance(term, BNode):
         return Term("bnode", str(term))
     return Term("literal", str(term))
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint elsewhere (Oxigraph server, Virtuoso, ...), queried with SPARQLWrapper.
+
+    ``graph`` is sent as ``default-graph-uri``: the pushed KG lives in one named graph there.
+    """
+
+    def __init__(self, endpoint: str, graph: str | None = None, timeout: float = 60.0):
+        self.endpoint = endpoint
+        self.graph = graph
+        self.timeout = timeout
+
+    def query(self, text: str) -> QueryResult:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.Wrapper import URLENCODED
+        client = SPARQLWrapper(self.endpoint)
+        client.setTimeout(int(self.timeout))
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)      # raw application/sparql-query POSTs hang on Virtuoso 7.2
+        if self.graph:
+            client.addDefaultGraph(self.graph)
+        client.setReturnFormat(JSON)
+        # SPARQLWrapper guesses the query form from keywords anywhere in the text, comments included
+        # ("removed" reads as MOVE): send the query without its comment lines.
+        client.setQuery(re.sub(r"(?m)^[ \t]*#.*\n?", "", text))
+        try:
+            data = client.query().convert()
+        except Exception as error:
+            raise QueryError(f"{self.endpoint}: {type(error).__name__}: {error}") from error
+        if "boolean" in data:
+            return QueryResult([], [], bool(data["boolean"]))
+        variables = data["head"]["vars"]
+        rows = [tuple(_json_term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
+        return QueryResult(variables, rows)
+
+
+def _json_term(binding: dict | None) -> Term | None:
+    if binding is None:
+        return None
+    kind = {"uri": "iri", "literal": "literal", "typed-literal": "literal", "bnode": "bnode"}[binding["type"]]
+    value, datatype = binding["value"], binding.get("datatype", "")
+    if datatype == "http://www.w3.org/2001/XMLSchema#boolean":
+        value = {"1": "true", "0": "false"}.get(value, value)   # Virtuoso writes booleans as 1 and 0
+    return Term(kind, value, datatype, binding.get("xml:lang", ""))

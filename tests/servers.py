@@ -1,0 +1,106 @@
+"""Real servers for the tests, started on 127.0.0.1 and stopped afterwards: the Oxigraph server
+(PyPI ``oxigraph``) and Virtuoso (Debian ``virtuoso-opensource``). In CI a missing one is a failure;
+on a developer machine it is a skip, with the install command."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def require(binary: str, install: str) -> str:
+    found = shutil.which(binary) or (str(Path(sys.executable).parent / binary)
+                                     if (Path(sys.executable).parent / binary).exists() else None)
+    if found:
+        return found
+    message = f"{binary} is not installed ({install})"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up in {seconds} s")
+
+
+@contextlib.contextmanager
+def oxigraph_server(folder: Path):
+    binary = require("oxigraph", "pip install oxigraph")
+    port = free_port()
+    process = subprocess.Popen([binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/query?query=ASK%7B%7D")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{isql}
+DisableUnixSocket = 1
+DirsAllowed = ., {d}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}/vsp
+ServerThreads = 10
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 400
+"""
+
+
+@contextlib.contextmanager
+def virtuoso_server(folder: Path):
+    binary = require("virtuoso-t", "apt-get install virtuoso-opensource")
+    isql, http = free_port(), free_port()
+    (folder / "vsp").mkdir(parents=True, exist_ok=True)
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, isql=isql, http=http))
+    process = subprocess.Popen([binary, "+configfile", str(folder / "virtuoso.ini"), "+foreground"], cwd=folder,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{http}"
+        wait_for(f"{base}/sparql?query=ASK%7B%7D", 90)
+        yield base, isql
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
