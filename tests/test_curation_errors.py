@@ -117,7 +117,7 @@ def test_a_failed_build_writes_nothing(mini):
     mini.write("01.yaml", _statement("{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}"))
     mini.build()
     before = {p.name: p.read_bytes() for p in kg.glob("exomir-kg.*")}
-    assert set(before) == {"exomir-kg.ttl", "exomir-kg.nt", "exomir-kg.trig", "exomir-kg.nq"}
+    assert set(before) == {"exomir-kg.ttl", "exomir-kg.nt", "exomir-kg.trig", "exomir-kg.nq", "exomir-kg.sssom.tsv"}
     mini.write("01.yaml", _statement("{id: C001, type: role, mirna: miR-0, role: tumour_suppressor}"))
     with pytest.raises(CurationError):
         mini.build()

@@ -2,6 +2,8 @@
 every stored query answers there as on the embedded store; a failed upload changes nothing."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from click.testing import CliRunner
 
@@ -13,11 +15,9 @@ from exomirkg.store import EmbeddedStore, RemoteStore
 from servers import oxigraph_server, virtuoso_server
 
 
-def _normalised(result) -> list:
-    rows = []
-    for row in result.values():
-        rows.append(tuple(frozenset(v.split("; ")) if "; " in v else v for v in row))
-    return sorted(rows, key=repr)
+def _normalised(result) -> Counter:
+    """Rows as a multiset; GROUP_CONCAT values as sets (their order is engine-dependent)."""
+    return Counter(tuple(frozenset(v.split("; ")) if "; " in v else v for v in row) for row in result.values())
 
 
 def assert_same_answers(project, remote: RemoteStore) -> int:
@@ -25,6 +25,8 @@ def assert_same_answers(project, remote: RemoteStore) -> int:
     registry = PrefixRegistry.load(project.prefixes_path)
     checked = 0
     for name, stored in catalogue(project.queries_dir).items():
+        if stored.is_federated:
+            continue
         text = stored.bind({}, registry)
         assert _normalised(remote.query(text)) == _normalised(local.query(text)), name
         checked += 1

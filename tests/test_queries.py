@@ -4,6 +4,7 @@ Expected answers were written from reading the review, not from the queries' out
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +12,7 @@ from rdflib import Graph
 
 from exomirkg.cli import main
 from exomirkg.identifiers import PrefixRegistry
-from exomirkg.queries import BadParameter, UnknownQuery, catalogue, examples_graph, find, values_line
+from exomirkg.queries import SERVICE_LINE, BadParameter, UnknownQuery, catalogue, examples_graph, find, values_line
 from exomirkg.store import EmbeddedStore
 
 
@@ -56,19 +57,22 @@ def test_at_least_twenty_stored_queries_with_metadata(queries):
     for query in queries.values():
         assert query.title and query.question.endswith(("?", ".)")) and query.keywords, query.name
         for param in query.parameters:
-            assert len(values_line(param.variable).findall(query.text)) == 1, (query.name, param.name)
+            line = SERVICE_LINE if param.variable == "SERVICE" else values_line(param.variable)
+            assert len(line.findall(query.text)) == 1, (query.name, param.name)
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_every_query_runs_and_returns_rows(stores, queries, registry, engine):
-    for name in queries:
+    for name, query in queries.items():
+        if query.is_federated:
+            continue
         assert rows(stores, queries, registry, name, engine), name
 
 
 def test_both_engines_give_the_same_rows(stores, queries, registry):
-    for name in queries:
-        results = [sorted(map(lambda r: sorted(r.items(), key=lambda kv: kv[0]), rows(stores, queries, registry, name, e)),
-                          key=repr) for e in ("oxigraph", "rdflib")]
+    for name in (n for n, q in queries.items() if not q.is_federated):
+        results = [Counter(frozenset(r.items()) for r in rows(stores, queries, registry, name, e))
+                   for e in ("oxigraph", "rdflib")]
         assert results[0] == results[1], name
 
 

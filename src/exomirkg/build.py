@@ -14,6 +14,7 @@ from .namespaces import EXO
 from .project import Project
 from .reference import ReferenceTables
 from .review import ReviewText
+from .federation import write_sssom
 from .queries import write_examples
 from .serialize import write_all
 from .validate import ValidationFailed
@@ -68,6 +69,8 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True) 
         if not report.conforms:
             raise ValidationFailed(report, claim_locations(curation))
     files = write_all(dataset, out_dir or project.kg_dir, KG_STEM)
+    files["sssom"] = write_sssom(project, (out_dir or project.kg_dir) / f"{KG_STEM}.sssom.tsv",
+                                 str(curation.metadata.get("created", "2026-11-28")))
     if project.queries_dir.is_dir() and out_dir is None:
         files["sparql-examples"] = write_examples(project.queries_dir)
     return BuildResult(curation, dataset, files)

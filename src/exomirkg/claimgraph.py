@@ -63,6 +63,7 @@ class ClaimGraphBuilder:
         g = self.entities
         g.add((node, RDFS.label, Literal(self.tables.label(curie))))
         g.add((node, DCTERMS.identifier, Literal(curie.bare_id)))
+        g.add((node, SKOS.notation, Literal(curie.local_id)))    # the local id, as Wikidata stores it
         for other in self.prefixes.other_iris(curie):
             g.add((node, SKOS.exactMatch, URIRef(other)))
         if curie.prefix == "hgnc":

@@ -219,6 +219,9 @@ def _run_all(project: Project, engine: str) -> None:
     stored = catalogue(project.queries_dir)
     click.echo(f"{len(stored)} stored queries on the embedded store ({engine}):")
     for item in stored.values():
+        if item.is_federated:
+            click.echo(f"  {item.name:<55} {'skipped':>9}  (federated: {', '.join(item.federated)})")
+            continue
         start = time.perf_counter()
         result = store.query(item.bind({}, registry))
         elapsed = (time.perf_counter() - start) * 1000
@@ -235,14 +238,23 @@ def _run_all(project: Project, engine: str) -> None:
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Largest answer (rows or triples) served.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--allow-service", multiple=True, metavar="URL",
+              help="Also allow SERVICE calls to this endpoint (repeatable); public biomedical endpoints are allowed by default.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="YAML file with 'allow_service: [URL, ...]'.")
 def serve(root: Path | None, host: str, port: int, store_dir: Path | None, timeout: float, max_rows: int,
-          workers: int) -> None:
-    """Serve the KG: SPARQL 1.1 endpoint at /sparql, HTML pages, dereferenceable IRIs (read-only)."""
+          workers: int, allow_service: tuple[str, ...], config_file: Path | None) -> None:
+    """Serve the KG: SPARQL 1.1 endpoint at /sparql, HTML pages, dereferenceable IRIs (read-only).
+
+    SERVICE calls go only to allowlisted endpoints; any other is refused (403) before anything is sent.
+    """
+    from .federation import ServiceAllowlist
     from .server import KnowledgeGraphServer, ServerConfig
     try:
         project = _project(root)
+        allowlist = ServiceAllowlist.from_config(allow_service, config_file)
         server = KnowledgeGraphServer(project, store_dir or project.root / ".exomirkg" / "store",
-                                      ServerConfig(host, port, timeout, max_rows, workers))
+                                      ServerConfig(host, port, timeout, max_rows, workers, allowlist))
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
@@ -288,3 +300,25 @@ def push(root: Path | None, endpoint: str, update_endpoint: str | None, gsp: str
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     click.echo(f"pushed {count} triples into <{graph}> at {endpoint}")
+
+
+@main.command()
+@root_option
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def slice(root: Path | None, out: Path) -> None:
+    """Write the miRBase-HGNC knowledge graph (a second KG for federation) as Turtle to OUT.
+
+    \b
+    exomirkg slice /tmp/mirbase-hgnc.ttl
+    oxigraph load --location /tmp/other --file /tmp/mirbase-hgnc.ttl
+    oxigraph serve --location /tmp/other --bind 127.0.0.1:7878
+    exomirkg query federated-mirna-gene-names
+    """
+    from .federation import mirbase_hgnc_slice
+    try:
+        graph = mirbase_hgnc_slice(_project(root))
+    except ExomirError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    out.write_text(graph.serialize(format="turtle"), encoding="utf-8")
+    click.echo(f"wrote {len(graph)} triples to {out}")

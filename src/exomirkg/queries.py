@@ -9,7 +9,8 @@ Each ``queries/NAME.rq`` starts with comment lines that describe it::
 
 A parameter is a ``VALUES ?var { default }`` line inside the query: the stored query runs as it
 is with its default, and ``--param name=value`` replaces the default (``*`` means any value:
-``UNDEF``). The text that runs is plain SPARQL 1.1 that any store accepts. Kinds: ``literal`` (a
+``UNDEF``). A parameter whose variable is ``SERVICE`` sets the endpoint of the query's SERVICE
+clause; a ``# federates: URL`` line names each endpoint a federated query calls. The text that runs is plain SPARQL 1.1 that any store accepts. Kinds: ``literal`` (a
 string), ``integer``, ``curie`` (expanded with ontology/prefixes.tsv) and ``iri``.
 
 The same headers give the queries' metadata in the SIB sparql-examples form
@@ -79,9 +80,21 @@ class StoredQuery:
                 valid = ", ".join(f"{p.name} (e.g. {p.example})" for p in self.parameters) or "none"
                 raise BadParameter(f"query {self.name!r} has no parameter {name!r}; its parameters: {valid}")
             param = known[name]
+            if param.variable == "SERVICE":       # the endpoint of the query's SERVICE clause
+                iri = _sparql_value(param, raw, prefixes)
+                text = SERVICE_LINE.sub(lambda m: f"SERVICE {m.group(1) or ''}{iri}", text, count=1)
+                continue
             value = "UNDEF" if raw == "*" else _sparql_value(param, raw, prefixes)
             text = values_line(param.variable).sub(lambda _: f"VALUES {param.variable} {{ {value} }}", text, count=1)
         return text
+
+    @property
+    def is_federated(self) -> bool:
+        """True for queries that call other endpoints (they need those endpoints to run)."""
+        return bool(self.federated)
+
+
+SERVICE_LINE = re.compile(r"SERVICE\s+(SILENT\s+)?<[^>]*>", re.IGNORECASE)
 
 
 def values_line(variable: str) -> re.Pattern[str]:
@@ -122,7 +135,7 @@ def read_query(path: Path) -> StoredQuery:
     params = []
     for spec in header.get("param", []):
         parts = [p.strip() for p in spec.split("|")]
-        if len(parts) != 5 or parts[2] not in PARAM_KINDS or not parts[1].startswith("?"):
+        if len(parts) != 5 or parts[2] not in PARAM_KINDS or not (parts[1].startswith("?") or parts[1] == "SERVICE"):
             raise ExomirError(f"{path}: bad '# param:' line {spec!r} (name | ?var | kind | description | example)")
         params.append(Parameter(*parts))
     return StoredQuery(

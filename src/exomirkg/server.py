@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from .federation import ServiceAllowlist, ServiceRefused
 from .endpoint import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, Answer, QueryWorkers, ensure_store
 from .namespaces import BASE, CLAIM, EXO, NANOPUB
 from .pages import claim_page, entity_page, landing, not_found, query_page, result_table
@@ -70,6 +70,7 @@ class ServerConfig:
     timeout: float = 10.0
     max_rows: int = 10000
     workers: int = 2
+    allowlist: ServiceAllowlist = field(default_factory=ServiceAllowlist)
 
 
 @dataclass
@@ -257,6 +258,10 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
                 return self.rdf_document(service_description(kg), params)
             if not text.strip():
                 return self.text(400, "the query is empty")
+            try:
+                kg.config.allowlist.check(text)
+            except ServiceRefused as error:
+                return self.text(403, str(error))
             accept = self.headers.get("Accept")
             select_type = negotiate(accept, list(SELECT_TYPES), "application/sparql-results+json")
             graph_type = negotiate(accept, list(GRAPH_TYPES), "text/turtle")
@@ -301,6 +306,10 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
                 text, title, question = params["q"], "Your query", ""
             else:
                 return self.send(404, "text/html; charset=utf-8", not_found("/query?name=" + params.get("name", "")))
+            try:
+                kg.config.allowlist.check(text)
+            except ServiceRefused as error:
+                return self.send(403, "text/html; charset=utf-8", query_page(title, question, text, "", str(error)))
             answer = kg.workers.run(text, "json", "turtle")
             if answer.status != 200 or not answer.content_type.startswith("application/sparql-results+json"):
                 error = answer.body.decode("utf-8", "replace") if answer.status != 200 else "only SELECT queries are shown as tables"
