@@ -322,3 +322,39 @@ def slice(root: Path | None, out: Path) -> None:
         sys.exit(2)
     out.write_text(graph.serialize(format="turtle"), encoding="utf-8")
     click.echo(f"wrote {len(graph)} triples to {out}")
+
+
+@main.command("release")
+@root_option
+@click.argument("version")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True,
+              help="Folder that holds the versions.")
+@click.option("--force", is_flag=True, help="Replace an existing version folder.")
+@click.option("--date", default=None, help="Release date (YYYY-MM-DD); default: the curation's dataset date.")
+def release_command(root: Path | None, version: str, out: Path, force: bool, date: str | None) -> None:
+    """Cut release VERSION into OUT/VERSION: data in five RDF formats, TSV and KGX, ontology, shapes,
+    queries, mappings, docs, a figure, metadata (HCLS, DCAT, VoID, Bioschemas, RO-Crate, CITATION.cff),
+    reports and a claim-level changelog. Nothing is left behind when it fails."""
+    from .release import ReleaseError, release
+    try:
+        project = _project(root)
+        result = release(project, version, out if out.is_absolute() else project.root / out, force, date)
+    except (ReleaseError, ExomirError) as error:
+        click.echo(f"release failed: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"released {version} into {result.folder} ({len(result.files)} files); "
+               f"claims added {len(result.changes['added'])}, removed {len(result.changes['removed'])}, "
+               f"changed {len(result.changes['changed'])}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def fair(folder: Path) -> None:
+    """Offline FAIR self-check of a release FOLDER: pass/fail per F-UJI metric, with the evidence."""
+    from .fair import fair_check
+    results = fair_check(folder)
+    for r in results:
+        click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.metric:<14} {r.name}\n      {r.evidence}")
+    failed = sum(not r.passed for r in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
