@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 import textwrap
 from pathlib import Path
 
@@ -28,6 +29,23 @@ def built(project: Project, tmp_path_factory: pytest.TempPathFactory) -> BuildRe
 @pytest.fixture(scope="session")
 def kg(built: BuildResult) -> Dataset:
     return built.dataset
+
+
+@pytest.fixture(scope="session")
+def queries(project: Project):
+    from exomirkg.queries import catalogue
+    return catalogue(project.queries_dir)
+
+
+@pytest.fixture(scope="session")
+def registry(project: Project):
+    from exomirkg.identifiers import PrefixRegistry
+    return PrefixRegistry.load(project.prefixes_path)
+
+
+def multiset(result) -> Counter:
+    """Query rows as a multiset; GROUP_CONCAT values as sets (their order is engine-dependent)."""
+    return Counter(tuple(frozenset(v.split("; ")) if "; " in v else v for v in row) for row in result.values())
 
 
 class MiniProject:

@@ -2,7 +2,6 @@
 landing page -> run a stored query -> follow a result to a claim page -> read it."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 

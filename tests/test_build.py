@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, XSD
 
 from exomirkg.namespaces import CLAIM, EXO, NANOPUB, NP, OBO, REFERENCE
 

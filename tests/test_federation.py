@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from exomirkg.federation import ServiceAllowlist, ServiceRefused, mirbase_hgnc_slice, service_iris
-from exomirkg.identifiers import PrefixRegistry
-from exomirkg.queries import catalogue, examples_graph
+from exomirkg.queries import examples_graph
 from exomirkg.server import KnowledgeGraphServer, ServerConfig
 from exomirkg.store import EmbeddedStore, RemoteStore
-from servers import free_port, oxigraph_server
+from servers import oxigraph_server
 
 HGNC_MIR21 = URIRef("https://identifiers.org/hgnc:31586")
 
@@ -46,16 +42,6 @@ def endpoint(project, other_kg, tmp_path_factory):
     kg.start_in_thread()
     yield kg
     kg.close()
-
-
-@pytest.fixture(scope="module")
-def queries(project):
-    return catalogue(project.queries_dir)
-
-
-@pytest.fixture(scope="module")
-def registry(project):
-    return PrefixRegistry.load(project.prefixes_path)
 
 
 def _rows(result) -> set[tuple[str, ...]]:

@@ -2,8 +2,6 @@
 every stored query answers there as on the embedded store; a failed upload changes nothing."""
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 from click.testing import CliRunner
 
@@ -12,12 +10,8 @@ from exomirkg.identifiers import PrefixRegistry
 from exomirkg.push import DEFAULT_GRAPH, PushError, Target, count_triples, kg_ntriples, push, _Client
 from exomirkg.queries import catalogue
 from exomirkg.store import EmbeddedStore, RemoteStore
+from conftest import multiset
 from servers import oxigraph_server, virtuoso_server
-
-
-def _normalised(result) -> Counter:
-    """Rows as a multiset; GROUP_CONCAT values as sets (their order is engine-dependent)."""
-    return Counter(tuple(frozenset(v.split("; ")) if "; " in v else v for v in row) for row in result.values())
 
 
 def assert_same_answers(project, remote: RemoteStore) -> int:
@@ -28,7 +22,7 @@ def assert_same_answers(project, remote: RemoteStore) -> int:
         if stored.is_federated:
             continue
         text = stored.bind({}, registry)
-        assert _normalised(remote.query(text)) == _normalised(local.query(text)), name
+        assert multiset(remote.query(text)) == multiset(local.query(text)), name
         checked += 1
     return checked
 

@@ -3,7 +3,6 @@
 Expected answers were written from reading the review, not from the queries' output."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
@@ -11,24 +10,13 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from exomirkg.cli import main
-from exomirkg.identifiers import PrefixRegistry
-from exomirkg.queries import SERVICE_LINE, BadParameter, UnknownQuery, catalogue, examples_graph, find, values_line
+from exomirkg.queries import SERVICE_LINE, BadParameter, UnknownQuery, examples_graph, find, values_line
 from exomirkg.store import EmbeddedStore
 
 
 @pytest.fixture(scope="module")
 def stores(project):
     return {engine: EmbeddedStore.for_project(project, engine) for engine in ("oxigraph", "rdflib")}
-
-
-@pytest.fixture(scope="module")
-def queries(project):
-    return catalogue(project.queries_dir)
-
-
-@pytest.fixture(scope="module")
-def registry(project):
-    return PrefixRegistry.load(project.prefixes_path)
 
 
 def _cell(value: str):

@@ -31,6 +31,8 @@ def main() -> None:
       exomirkg validate       SHACL shapes + nanopublication structure
       exomirkg query --list   the stored questions; exomirkg query NAME runs one
       exomirkg serve          SPARQL endpoint and HTML pages on 127.0.0.1:8080
+      exomirkg push           load the KG into another SPARQL store
+      exomirkg release 1.0.0  a FAIR, versioned release in dist/1.0.0
       exomirkg reason         HermiT consistency of ontology + imports + KG
       exomirkg imports        refresh ontology/imports/ from the reference tables
     """
@@ -358,3 +360,29 @@ def fair(folder: Path) -> None:
     failed = sum(not r.passed for r in results)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@root_option
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Comma-separated numbers of claims.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Seed of the synthetic claims.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench/results.json"),
+              show_default=True, help="Where the figures go (JSON).")
+@click.option("--reference-up-to", default=10000, show_default=True, type=int,
+              help="Run the pyshacl reference validation only up to this size (it is slow).")
+@click.option("--one", type=int, default=None, hidden=True)
+@click.option("--no-reference", is_flag=True, hidden=True)
+def bench(root: Path | None, sizes: str, seed: int, out: Path, reference_up_to: int, one: int | None,
+          no_reference: bool) -> None:
+    """Benchmark build, validation (rudof, and pyshacl as the reference), loading and every stored
+    query on synthetic KGs; print a table and write the figures as JSON."""
+    import json as json_module
+
+    from .bench import run, run_size, table
+    project = _project(root)
+    if one is not None:
+        click.echo(json_module.dumps(run_size(project, one, seed, reference_validation=not no_reference)))
+        return
+    size_list = [int(s) for s in sizes.split(",") if s.strip()]
+    results = run(project, size_list, out if out.is_absolute() else project.root / out, seed, reference_up_to)
+    click.echo(table(results))

@@ -291,7 +291,7 @@ def _check_claim(ctx: _Context, file: str, statement: Lined, record: Any, sectio
         return None
     line = record.line
     claim_id = record.get("id")
-    if not isinstance(claim_id, str) or not re.fullmatch(r"C\d{3}", claim_id):
+    if not isinstance(claim_id, str) or not re.fullmatch(r"C\d{3,}", claim_id):
         ctx.problem(file, line_of(record, "id"), f"claim id must look like C001, not {claim_id!r}")
         return None
     if claim_id in seen:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS
 
 from .errors import ExomirError
 from .identifiers import Curie, PrefixRegistry

@@ -29,7 +29,7 @@ from .errors import ExomirError
 from .identifiers import PrefixRegistry
 from .namespaces import BASE, CLAIM, EXO, NANOPUB
 from .project import Project
-from .serialize import nquads, ntriples, trig, turtle
+from .serialize import nquads
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")     # DCAT 3 terms (inSeries, version, ...)
@@ -342,6 +342,8 @@ def dataset_description(m: dict) -> str:
     g.add((version, DCTERMS.issued, date))
     g.add((version, DCTERMS.publisher, publisher))
     g.add((version, DCTERMS.license, URIRef(m["license"])))
+    g.add((URIRef(m["license"]), OWL.sameAs, URIRef(m["license_spdx"])))      # the SPDX IRI of CC BY 4.0
+    g.add((URIRef(m["license"]), DCTERMS.identifier, Literal("CC-BY-4.0")))
     g.add((version, DCTERMS.isVersionOf, summary))
     g.add((version, DCAT.inSeries, summary))
     g.add((version, PAV.version, Literal(m["version"])))

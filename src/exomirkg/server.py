@@ -362,7 +362,6 @@ def render_claim(kg: KnowledgeGraphServer, iri: str) -> bytes:
         if value is not None and value.kind == "iri":
             found = kg.select(f"{PREFIXES} SELECT ?l WHERE {{ <{value.value}> rdfs:label ?l }} LIMIT 1").values()
             labels[value.value] = found[0][0] if found else value.value
-    from .store import Term
     names = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "claim type"}
     display = [(names.get(name, name), v, labels.get(v.value, "") if v.kind == "iri" else "")
                for name, v in fact_rows if name != "http://www.w3.org/2000/01/rdf-schema#label"]

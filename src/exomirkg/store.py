@@ -59,20 +59,21 @@ def store_files(project: Project) -> tuple[Path, list[Path]]:
 class EmbeddedStore:
     """The KG loaded into pyoxigraph (default) or rdflib."""
 
-    def __init__(self, kg: Path, ontology: list[Path], engine: str = "oxigraph"):
+    def __init__(self, kg: Path, ontology: list[Path], engine: str = "oxigraph", quads_format: str = "trig"):
         if engine not in ENGINES:
             raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
         self.engine = engine
         if engine == "oxigraph":
             import pyoxigraph as ox
             self._store = ox.Store()
-            self._store.load(path=str(kg), format=ox.RdfFormat.TRIG)
+            fmt = ox.RdfFormat.TRIG if quads_format == "trig" else ox.RdfFormat.N_QUADS
+            self._store.bulk_load(path=str(kg), format=fmt)
             for path in ontology:
                 self._store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
         else:
             from rdflib import Dataset
             self._store = Dataset(default_union=True)
-            self._store.parse(kg, format="trig")
+            self._store.parse(kg, format=quads_format)
             graph = self._store.graph(ONTOLOGY_GRAPH)
             for path in ontology:
                 graph.parse(path, format="turtle")

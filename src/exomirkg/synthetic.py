@@ -1,0 +1,70 @@
+"""Synthetic claims with the real shape, for benchmarks: deterministic by seed.
+
+Claims are drawn from the real pools of the project (the review's miRNA names, the HGNC genes,
+GO processes, CL cells, Cellosaurus lines, UBERON biofluids, MONDO diseases, ChEBI drugs, ECO
+evidence, the review's numbered references and real quotes of the review), one claim type after
+another so that every type is present, and go through the same builder as the real claims.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from .build import read_curation
+from .curation import Claim, Curation
+from .identifiers import Curie
+from .project import Project
+
+
+def synthetic_curation(project: Project, size: int, seed: int = 1) -> Curation:
+    """``size`` synthetic claims (ids S000001...) built from the project's real identifiers."""
+    real, schema, prefixes, tables = read_curation(project)
+    rng = random.Random(seed)
+    mirna_names = sorted({r["text_name"] for r in tables.mirna_rows})
+    resolved = {name: tables.resolve_mirna(name) for name in mirna_names}
+    genes = [Curie("hgnc", r["hgnc_id"].split(":")[1]) for r in tables.table("genes.tsv")]
+    processes = [Curie("GO", r["go_id"].split(":")[1]) for r in tables.table("go.tsv")
+                 if "biological_process" in r["source"]]
+    cells = [Curie("CL", r["cl_id"].split(":")[1]) for r in tables.table("cl.tsv")] + \
+            [Curie("cellosaurus", r["cellosaurus_id"]) for r in tables.table("cell_lines.tsv")]
+    fluids = [Curie("UBERON", "0001977"), Curie("UBERON", "0001969")]
+    comparisons = [Curie("MONDO", "0005155"), Curie("MONDO", "0005366"), Curie("exo", "HealthyControl")]
+    drugs = [Curie("CHEBI", r["chebi_id"].split(":")[1]) for r in tables.table("upstream_chebi_subset.tsv")]
+    evidence = [Curie("ECO", e) for e in ("0000304", "0001567", "0006017", "0001273", "0005802")]
+    references = [r for n, r in sorted(tables.references.items()) if n > 0]
+    quotes = sorted({q for c in real.claims for q in c.quotes}, key=lambda q: (q.file, q.line))
+    types = schema.claim_types
+    order = list(types)
+    claims = []
+    for index in range(size):
+        ctype = types[order[index % len(order)]]
+        values: dict = {"condition": Curie("MONDO", "0007256"), "evidence": rng.choice(evidence)}
+        if ctype.name == "expression":
+            values.update(direction=rng.choice(["up", "down"]), comparison=rng.choice(comparisons), biofluid=rng.choice(fluids))
+        elif ctype.name == "target":
+            values.update(gene=rng.choice(genes))
+        elif ctype.name == "gene_regulation":
+            values.update(effect=rng.choice(["positive", "negative"]), gene=rng.choice(genes), cell=rng.choice(cells))
+        elif ctype.name in ("pathway", "process"):
+            values.update(effect=rng.choice(["positive", "negative", "unspecified"]), process=rng.choice(processes),
+                          cell=rng.choice(cells))
+        elif ctype.name == "immune":
+            values.update(effect=rng.choice(["positive", "negative"]), gene=rng.choice(genes), cell=rng.choice(cells))
+        elif ctype.name == "transfer":
+            values.update(donor=rng.choice(cells), recipient=rng.choice(cells))
+        elif ctype.name == "drug_response":
+            values.update(effect="positive", response=rng.choice(["sensitivity", "resistance"]), drug=rng.choice(drugs))
+        elif ctype.name == "biomarker":
+            values.update(use=rng.choice(["diagnostic", "early_detection", "prognostic"]), biofluid=rng.choice(fluids),
+                          sensitivity=round(rng.uniform(0.5, 1), 3), specificity=round(rng.uniform(0.5, 1), 3),
+                          auc=round(rng.uniform(0.5, 1), 3))
+        elif ctype.name == "prognosis":
+            values.update(effect=rng.choice(["positive", "negative"]), outcome=Curie("exo", rng.choice(["DiseaseFreeSurvival", "Recurrence"])))
+        elif ctype.name == "role":
+            values.update(role=rng.choice(["tumour_suppressor", "oncogenic"]))
+        refs = tuple(rng.sample(references, k=rng.choice([1, 1, 2])))
+        quote = rng.choice(quotes)
+        claims.append(Claim(id=f"C{index + 1:07d}", type=ctype, file="synthetic", line=index + 1, section=quote.section,
+                            values=values, mirnas=(resolved[rng.choice(mirna_names)],), references=refs,
+                            block_citation=False, quotes=[quote]))
+    return replace(real, claims=claims, issues=[])
