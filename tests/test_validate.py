@@ -247,3 +247,19 @@ def test_shape_patterns_accept_the_registry_examples(project):
         record = registry.prefixes[prefix]
         example_iri = record.uri_prefix + record.example
         assert any(re.search(p, example_iri) for p in patterns), prefix
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_validating_in_independent_parts_gives_the_same_violations(base, project, name):
+    mutate, _ = MUTATIONS[name]
+    data = _copy(base)
+    mutate(data)
+    whole = {v.key for v in validate(data, project.shapes_path, "pyshacl").violations}
+    parts = {v.key for v in validate(data, project.shapes_path, "pyshacl", chunk_size=2).violations}
+    assert parts == whole, name
+
+
+def test_parts_in_parallel_on_the_real_kg(project):
+    dataset = load_data([project.kg_dir / "exomir-kg.trig"])
+    report = validate(dataset, project.shapes_path, "rudof", chunk_size=40, processes=2)
+    assert report.conforms, report.as_text()

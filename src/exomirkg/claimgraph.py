@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .curation import Claim, Curation, Quote, ReviewIssue
 from .identifiers import Curie, PrefixRegistry
@@ -284,4 +284,4 @@ def union_graph(dataset: Dataset) -> Graph:
     return graph
 
 
-__all__ = ["ClaimGraphBuilder", "union_graph", "REVIEW", "OWL"]
+__all__ = ["ClaimGraphBuilder", "union_graph", "REVIEW"]

@@ -15,7 +15,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ExomirError
 from .project import Project
 from .store import ONTOLOGY_GRAPH, store_files
 
@@ -168,4 +167,4 @@ class QueryWorkers:
             self._all = []
 
 
-__all__ = ["Answer", "QueryWorkers", "ensure_store", "SELECT_TYPES", "GRAPH_TYPES", "CONTENT_TYPES", "ExomirError"]
+__all__ = ["Answer", "QueryWorkers", "ensure_store", "SELECT_TYPES", "GRAPH_TYPES", "CONTENT_TYPES"]

@@ -6,9 +6,9 @@ its local page, every DOI to doi.org.
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from .namespaces import BASE, CLAIM, EXO
+from .namespaces import BASE, CLAIM
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -136,4 +136,4 @@ def not_found(path: str) -> bytes:
     return page("Not found", f"<p>Nothing is known here about <code>{escape(path)}</code>.</p>")
 
 
-__all__ = ["page", "landing", "claim_page", "entity_page", "query_page", "not_found", "local_link", "result_table", "quote", "EXO"]
+__all__ = ["page", "landing", "claim_page", "entity_page", "query_page", "not_found", "local_link", "result_table"]

@@ -8,11 +8,9 @@ target graph as it was.
 """
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from .errors import ExomirError
@@ -151,4 +149,4 @@ def _drop_quietly(client: _Client, staging: str) -> None:
         pass
 
 
-__all__ = ["push", "Target", "PushError", "kg_ntriples", "count_triples", "DEFAULT_GRAPH", "Path"]
+__all__ = ["push", "Target", "PushError", "kg_ntriples", "count_triples", "DEFAULT_GRAPH"]
