@@ -35,21 +35,31 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+def wait_for(browser, css: str):
+    """The element, once the page that holds it has loaded (clicks do not wait for navigation)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as condition
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, 30).until(condition.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
 def test_landing_to_stored_query_to_claim_page(site, browser):
     from selenium.webdriver.common.by import By
     browser.get(site + "/")
     assert "exosomal microRNAs" in browser.title
     assert "Questions you can ask" in browser.find_element(By.TAG_NAME, "body").text
     browser.find_element(By.LINK_TEXT, "Targets of a miRNA").click()
-    table = browser.find_element(By.CSS_SELECTOR, "table.results")
+    table = wait_for(browser, "table.results")
     assert "SMAD4" in table.text and "STAT6" in table.text
     browser.find_element(By.LINK_TEXT, "C095").click()
+    wait_for(browser, "table.facts")
     page = browser.find_element(By.TAG_NAME, "body").text
     assert "C095 target: exo-miR-210" in browser.find_element(By.TAG_NAME, "h1").text
     assert "can be transferred to endothelial cells to promote tumor angiogenesis by targeting SMAD4" in page
     assert "Hepatocellular Carcinoma Cell-Secreted Exosomal MicroRNA-210" in page      # ref 42, title only
     assert "probable" in page                                                        # no verified DOI for ref 42
     browser.find_element(By.LINK_TEXT, "hsa-mir-210").click()
+    wait_for(browser, "table.claims")
     assert "miRNA hsa-mir-210" in browser.find_element(By.TAG_NAME, "h1").text
     assert "C093" in browser.find_element(By.CSS_SELECTOR, "table.claims").text
 
@@ -62,7 +72,8 @@ def test_query_box_runs_an_ad_hoc_query(site, browser):
     box.send_keys("PREFIX exo: <https://w3id.org/exomir-kg/ontology/> "
                   "SELECT ?c WHERE { ?c exo:restsOnRetractedStudy true } ORDER BY ?c LIMIT 3")
     browser.find_element(By.CSS_SELECTOR, "form button").click()
-    results = browser.find_element(By.CSS_SELECTOR, "table.results").text
+    results = wait_for(browser, "table.results").text
     assert "C016" in results and "3 row(s)" in browser.find_element(By.TAG_NAME, "body").text
     browser.find_element(By.LINK_TEXT, "C016").click()
+    wait_for(browser, "table.facts")
     assert "rests on a retracted study" in browser.find_element(By.TAG_NAME, "body").text
