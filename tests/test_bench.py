@@ -47,6 +47,6 @@ def test_bench_command_writes_its_figures(project, tmp_path):
     figures = json.loads(out.read_text())
     size = figures["sizes"][0]
     assert figures["machine"]["cores"] >= 1 and size["size"] == 40 and size["same_verdict"] is True
-    assert {"build", "validate_rudof", "validate_pyshacl", "load", "queries_total"} <= set(size["seconds"])
+    assert {"build", "validate_rudof", "validate_jena", "validate_pyshacl", "load", "queries_total"} <= set(size["seconds"])
     assert len(size["queries"]) >= 20 and all("median_ms" in q and "p95_ms" in q for q in size["queries"].values())
     assert "claims" in result.output and "peak MB" in result.output

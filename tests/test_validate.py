@@ -14,7 +14,7 @@ from exomirkg.validate import STRUCTURE, load_data, validate
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "every-claim-type.yaml").read_text(encoding="utf-8")
 HGNC = "https://identifiers.org/hgnc:"
-ENGINES = ("pyshacl", "rudof")
+ENGINES = ("pyshacl", "rudof", "jena")      # jena: Debian libapache-jena-java, installed by .ci/run
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +192,17 @@ def _set_quote(ds: Dataset, prop: URIRef, value: Literal) -> None:
     _entities(ds).add((quote, prop, value))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def jena_available():
+    from servers import require
+    require("java", "a JRE")
+    from exomirkg.jena import JenaUnavailable, classpath
+    try:
+        classpath()
+    except JenaUnavailable as error:
+        require("jena-shacl-missing", str(error))
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_the_built_kg_conforms(project, engine):
     report = validate(load_data([project.kg_dir / "exomir-kg.trig"]), project.shapes_path, engine)
@@ -216,6 +227,7 @@ def test_each_constraint_fires_alone_and_both_engines_agree(base, project, name)
         found[engine] = {v.key for v in report.violations}
     assert found["pyshacl"] == expected, name
     assert found["rudof"] == found["pyshacl"], name
+    assert found["jena"] == found["pyshacl"], name
 
 
 def test_shapes_pass_shacl_for_shacl(project):

@@ -1,8 +1,8 @@
 """``exomirkg bench``: build, validate, load and query synthetic KGs of growing size.
 
-Validation is measured twice: the fast path (rudof on independent parts of 1,000 claims, one
-process per core) and, up to ``--reference-up-to`` claims, plain pyshacl on the whole graph, the
-reference; ``same_verdict`` says whether both found the same violations.
+Validation is measured three times: rudof on independent parts of 1,000 claims (one process per
+core), Jena SHACL on the whole graph, and, up to ``--reference-up-to`` claims, plain pyshacl on the
+whole graph, the reference; ``same_verdict`` says whether all found the same violations.
 
 Each size runs in its own process, so its peak memory (``ru_maxrss``) is its own. Figures go to a
 JSON file and a table; nothing here asserts a time.
@@ -59,10 +59,14 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
         fast = _timed(seconds, "validate_rudof", lambda: validate(dataset, project.shapes_path, "rudof",
                                                                   chunk_size=1000, processes=os.cpu_count() or 1))
         figures["violations_rudof"] = len(fast.violations)
+        jena = _timed(seconds, "validate_jena", lambda: validate(dataset, project.shapes_path, "jena"))
+        figures["violations_jena"] = len(jena.violations)
+        figures["jena_same_as_rudof"] = {v.key for v in jena.violations} == {v.key for v in fast.violations}
         if reference_validation:
             reference = _timed(seconds, "validate_pyshacl", lambda: validate(dataset, project.shapes_path, "pyshacl"))
             figures["violations_pyshacl"] = len(reference.violations)
-            figures["same_verdict"] = {v.key for v in reference.violations} == {v.key for v in fast.violations}
+            figures["same_verdict"] = ({v.key for v in reference.violations} == {v.key for v in fast.violations}
+                                       == {v.key for v in jena.violations})
         dataset = None          # free the rdflib graph before loading the store
         ontology = [project.ontology_path, *sorted(project.imports_dir.glob("*.ttl"))]
         store = _timed(seconds, "load", lambda: EmbeddedStore(work / "kg.nq", ontology, quads_format="nquads"))
@@ -112,7 +116,7 @@ def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_
 
 def table(results: dict) -> str:
     lines = [f"machine: {results['machine']['cores']} cores, Python {results['machine']['python']}",
-             f"{'claims':>8} {'quads':>9} {'build s':>8} {'rudof s':>8} {'pyshacl s':>10} {'same':>5} {'load s':>7} "
+             f"{'claims':>8} {'quads':>9} {'build s':>8} {'rudof s':>8} {'jena s':>7} {'pyshacl s':>10} {'same':>5} {'load s':>7} "
              f"{'max q ms':>9} {'b+v+l+q s':>10} {'peak MB':>8}"]
     for f in results["sizes"]:
         if "error" in f:
@@ -120,7 +124,7 @@ def table(results: dict) -> str:
             continue
         s = f["seconds"]
         worst = max(q["median_ms"] for q in f["queries"].values())
-        lines.append(f"{f['size']:>8} {f['quads']:>9} {s['build']:>8} {s['validate_rudof']:>8} "
+        lines.append(f"{f['size']:>8} {f['quads']:>9} {s['build']:>8} {s['validate_rudof']:>8} {s.get('validate_jena', '-'):>7} "
                      f"{s.get('validate_pyshacl', '-'):>10} {str(f.get('same_verdict', '-')):>5} {s['load']:>7} "
                      f"{worst:>9} {s['build_validate_load_query']:>10} {f['peak_rss_mb']:>8}")
     return "\n".join(lines)

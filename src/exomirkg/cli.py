@@ -115,8 +115,8 @@ def reason(root: Path | None, ontology_only: bool) -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "turtle"]), default="text",
               show_default=True, help="text: violations grouped by claim; turtle: the sh:ValidationReport.")
-@click.option("--engine", type=click.Choice(["pyshacl", "rudof"]), default="pyshacl", show_default=True,
-              help="SHACL engine: pyshacl (reference) or rudof (fast, for large graphs).")
+@click.option("--engine", type=click.Choice(["pyshacl", "rudof", "jena"]), default="pyshacl", show_default=True,
+              help="SHACL engine: pyshacl (reference), rudof (PyPI) or jena (Debian libapache-jena-java, for large graphs).")
 @click.option("--shapes", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Shapes file (default: shapes/exomir-shapes.ttl).")
 @click.option("--chunk-size", type=int, default=None,

@@ -27,7 +27,7 @@ from .namespaces import CLAIM, EXO, NANOPUB, NP
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld",
            ".json": "json-ld", ".owl": "xml", ".rdf": "xml"}
-ENGINES = ("pyshacl", "rudof")
+ENGINES = ("pyshacl", "rudof", "jena")
 STRUCTURE = URIRef("https://w3id.org/exomir-kg/shapes/NanopublicationStructure")
 
 
@@ -166,8 +166,13 @@ def _pyshacl(data: Graph, shapes: Graph) -> tuple[list[Violation], Graph]:
 
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
                                     allow_warnings=True)
+    return _report_violations(report, shapes), report
+
+
+def _report_violations(report: Graph, shapes: Graph) -> list[Violation]:
+    """The top-level results of a standard sh:ValidationReport (details of sh:node results are not results)."""
     violations = []
-    nested = set(report.objects(None, SH.detail))        # details of sh:node results are not results
+    nested = set(report.objects(None, SH.detail))
     for result in report.subjects(RDF.type, SH.ValidationResult):
         if result in nested:
             continue
@@ -178,7 +183,7 @@ def _pyshacl(data: Graph, shapes: Graph) -> tuple[list[Violation], Graph]:
         shape = report.value(result, SH.sourceShape)
         violations.append(Violation(get(SH.focusNode), get(SH.resultPath), get(SH.sourceConstraintComponent),
                                     get(SH.value), get(SH.resultMessage), _shape_name(shape, shapes)))
-    return violations, report
+    return violations
 
 
 def _rudof(data: Graph, shapes: Graph) -> tuple[list[Violation], Graph | None]:
@@ -202,6 +207,16 @@ def _rudof(data: Graph, shapes: Graph) -> tuple[list[Violation], Graph | None]:
                                     _rudof_term(entry.constraint_component), _rudof_term(entry.value),
                                     _rudof_message(entry.message), _rudof_term(entry.source_shape)))
     return violations, report
+
+
+def _jena(data: Graph, shapes: Graph) -> tuple[list[Violation], Graph]:
+    from .jena import shacl_validate
+    with tempfile.TemporaryDirectory() as folder:
+        data_path, shapes_path = Path(folder) / "data.nt", Path(folder) / "shapes.ttl"
+        data.serialize(data_path, format="nt", encoding="utf-8")
+        shapes.serialize(shapes_path, format="turtle", encoding="utf-8")
+        report = Graph().parse(data=shacl_validate(data_path, shapes_path), format="turtle")
+    return _report_violations(report, shapes), report
 
 
 def _rudof_term(value: object) -> str:
@@ -320,6 +335,9 @@ def has_named_graphs(dataset: Dataset) -> bool:
                if g.identifier != dataset.default_graph.identifier)
 
 
+ENGINE_FUNCTIONS = {"pyshacl": _pyshacl, "rudof": _rudof, "jena": _jena}
+
+
 # --------------------------------------------------------------------------- chunks
 def _owner(node) -> str | None:
     text = str(node)
@@ -373,7 +391,7 @@ def _validate_part(args: tuple[str, str, str, list[str] | None]) -> list[tuple[s
     data_nt, shapes_ttl, engine, trusted = args
     data = Graph().parse(data=data_nt, format="nt")
     shapes = Graph().parse(data=shapes_ttl, format="turtle")
-    violations, _ = (_pyshacl if engine == "pyshacl" else _rudof)(data, shapes)
+    violations, _ = ENGINE_FUNCTIONS[engine](data, shapes)
     keep = set(trusted) if trusted is not None else None
     return [tuple(v.__dict__.values()) for v in violations
             if (_owner(v.focus) in keep if keep is not None else _owner(v.focus) is None)]
@@ -405,7 +423,7 @@ def validate(dataset: Dataset, shapes_path: Path, engine: str = "pyshacl", chunk
         # several parts may hold the same entity: keep one result per (focus, path, component, value)
         violations = list({v.key: v for v in sorted(violations)}.values())
     else:
-        violations, report = (_pyshacl if engine == "pyshacl" else _rudof)(data, shapes)
+        violations, report = ENGINE_FUNCTIONS[engine](data, shapes)
     if has_named_graphs(dataset):
         for check in STRUCTURE_CHECKS:
             violations.extend(check(dataset))
