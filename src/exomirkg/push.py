@@ -15,7 +15,7 @@ from typing import Callable
 
 from .errors import ExomirError
 from .project import Project
-from .store import store_files
+from .store import sparql_client, store_files
 
 DEFAULT_GRAPH = "https://w3id.org/exomir-kg/graph/kg"
 
@@ -77,15 +77,9 @@ class _Client:
         self.opener = urllib.request.build_opener(*handlers)
 
     def sparql(self, endpoint: str, text: str, update: bool = False):
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.Wrapper import BASIC, DIGEST, URLENCODED
-        client = SPARQLWrapper(endpoint, updateEndpoint=endpoint)
-        client.setTimeout(int(self.target.timeout))
-        if self.target.user:
-            client.setHTTPAuth(DIGEST if self.target.auth == "digest" else BASIC)
-            client.setCredentials(self.target.user, self.target.password or "")
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)      # Virtuoso hangs on raw application/sparql-query POSTs
+        from SPARQLWrapper import JSON
+        target = self.target
+        client = sparql_client(endpoint, target.timeout, target.user, target.password, target.auth)
         if update:
             client.setQuery(text)
             client.query()

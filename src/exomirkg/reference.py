@@ -188,8 +188,8 @@ class ReferenceTables:
         edges = []
         for name in ("upstream_go_isa.tsv", "upstream_cl_isa.tsv", "upstream_uberon_mondo_isa.tsv"):
             for row in read_tsv(self.folder / name):
-                edges.append(HierarchyEdge(_obo(row["child_id"]), row["child_label"],
-                                           _obo(row["parent_id"]), row["parent_label"], row["relation"]))
+                edges.append(HierarchyEdge(table_curie(row["child_id"]), row["child_label"],
+                                           table_curie(row["parent_id"]), row["parent_label"], row["relation"]))
         return edges
 
     @cached_property
@@ -217,6 +217,7 @@ class HierarchyEdge:
     relation: str
 
 
-def _obo(text: str) -> Curie:
+def table_curie(text: str) -> Curie:
+    """A table's ``PREFIX:local`` identifier (``GO:0006915``) as a :class:`Curie`."""
     prefix, local = text.split(":", 1)
     return Curie(prefix, local)

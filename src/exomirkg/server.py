@@ -26,7 +26,7 @@ from .namespaces import BASE, CLAIM, EXO, NANOPUB
 from .pages import claim_page, entity_page, landing, not_found, query_page, result_table
 from .project import Project
 from .queries import BadParameter, StoredQuery, catalogue
-from .store import QueryResult, _json_term, _ox_term
+from .store import EmbeddedStore, QueryResult, _json_term
 
 RDF_FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json", "nt": "application/n-triples",
                "trig": "application/trig"}
@@ -88,6 +88,7 @@ class KnowledgeGraphServer:
         ensure_store(self.project, self.store_dir)
         self.workers = QueryWorkers(self.store_dir, self.config.workers, self.config.timeout, self.config.max_rows)
         self.store = ox.Store.read_only(str(self.store_dir))
+        self.embedded = EmbeddedStore.wrapping(self.store)
         self.queries = catalogue(self.project.queries_dir)
         self.registry = PrefixRegistry.load(self.project.prefixes_path)
         self.httpd: ThreadingHTTPServer | None = None
@@ -99,12 +100,12 @@ class KnowledgeGraphServer:
 
     # ------------------------------------------------------------------ store helpers (trusted queries)
     def select(self, text: str) -> QueryResult:
-        import pyoxigraph as ox
-        result = self.store.query(text, use_default_graph_as_union=True)
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult([], [], bool(result))
-        variables = [v.value for v in result.variables]
-        return QueryResult(variables, [tuple(_ox_term(s[v]) for v in variables) for s in result])
+        return self.embedded.query(text)
+
+    def label(self, iri: str) -> str:
+        """The rdfs:label of an IRI, or '' when it has none."""
+        found = self.select(f"SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} LIMIT 1").values()
+        return found[0][0] if found else ""
 
     def describe(self, iri: str, fmt: str) -> bytes:
         """An RDF description: a claim's nanopublication graphs, else the IRI's triples and its objects' labels."""
@@ -357,13 +358,8 @@ def render_claim(kg: KnowledgeGraphServer, iri: str) -> bytes:
     facts = kg.select(f"""{PREFIXES} SELECT ?name ?v WHERE {{ GRAPH <{NANOPUB}{claim_id}/assertion> {{ <{iri}> ?p ?v }}
         OPTIONAL {{ ?p rdfs:label ?pl }} BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) }} ORDER BY ?name""")
     fact_rows = [(row[0].value, row[1]) for row in facts.rows]
-    labels = {}
-    for _, value in fact_rows:
-        if value is not None and value.kind == "iri":
-            found = kg.select(f"{PREFIXES} SELECT ?l WHERE {{ <{value.value}> rdfs:label ?l }} LIMIT 1").values()
-            labels[value.value] = found[0][0] if found else value.value
     names = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "claim type"}
-    display = [(names.get(name, name), v, labels.get(v.value, "") if v.kind == "iri" else "")
+    display = [(names.get(name, name), v, kg.label(v.value) if v.kind == "iri" else "")
                for name, v in fact_rows if name != "http://www.w3.org/2000/01/rdf-schema#label"]
     quotes = kg.select(f"""{PREFIXES} SELECT ?t ?s ?l WHERE {{ <{iri}> exo:supportingQuote ?q .
         ?q exo:text ?t ; exo:section ?s ; exo:location ?l }} ORDER BY ?l ?t""").values()
@@ -378,9 +374,7 @@ def render_claim(kg: KnowledgeGraphServer, iri: str) -> bytes:
         OPTIONAL {{ ?p rdfs:label ?pl }} BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) }} ORDER BY ?name""")
     prov_rows = []
     for name, value in provenance.rows:
-        found = kg.select(f"{PREFIXES} SELECT ?l WHERE {{ <{value.value}> rdfs:label ?l }} LIMIT 1").values() \
-            if value is not None and value.kind == "iri" else []
-        label_text = found[0][0] if found else ""
+        label_text = kg.label(value.value) if value is not None and value.kind == "iri" else ""
         pretty = {"http://www.w3.org/ns/prov#wasDerivedFrom": "derived from"}.get(name.value, name.value)
         prov_rows.append((pretty, value, label_text))
     issues = kg.select(f"""{PREFIXES} SELECT ?i ?k ?c WHERE {{ <{iri}> exo:hasIssue ?i . ?i exo:issueKind ?k ; rdfs:comment ?c }}""").values()
@@ -390,8 +384,7 @@ def render_claim(kg: KnowledgeGraphServer, iri: str) -> bytes:
 
 
 def render_entity(kg: KnowledgeGraphServer, iri: str) -> bytes:
-    found = kg.select(f"{PREFIXES} SELECT ?l WHERE {{ <{iri}> rdfs:label ?l }} LIMIT 1").values()
-    label = found[0][0] if found else iri
+    label = kg.label(iri) or iri
     facts = kg.select(f"""{PREFIXES} SELECT ?name ?v WHERE {{ <{iri}> ?p ?v FILTER(?p != rdfs:label)
         OPTIONAL {{ ?p rdfs:label ?pl }} BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) }} ORDER BY ?name ?v""")
     claims = kg.select(f"""{PREFIXES} SELECT DISTINCT ?c ?type ?label WHERE {{

@@ -79,6 +79,13 @@ class EmbeddedStore:
                 graph.parse(path, format="turtle")
 
     @classmethod
+    def wrapping(cls, store) -> "EmbeddedStore":
+        """An EmbeddedStore over an already open pyoxigraph store (e.g. a read-only one)."""
+        embedded = cls.__new__(cls)
+        embedded.engine, embedded._store = "oxigraph", store
+        return embedded
+
+    @classmethod
     def for_project(cls, project: Project, engine: str = "oxigraph") -> "EmbeddedStore":
         kg, ontology = store_files(project)
         return cls(kg, ontology, engine)
@@ -140,6 +147,22 @@ def _rdflib_term(term: Any) -> Term | None:
     return Term("literal", str(term))
 
 
+def sparql_client(endpoint: str, timeout: float, user: str | None = None, password: str | None = None,
+                  auth: str = "digest"):
+    """A SPARQLWrapper client that POSTs forms (raw ``application/sparql-query`` POSTs hang on
+    Virtuoso 7.2), with a timeout and optional HTTP authentication."""
+    from SPARQLWrapper import POST, SPARQLWrapper
+    from SPARQLWrapper.Wrapper import BASIC, DIGEST, URLENCODED
+    client = SPARQLWrapper(endpoint, updateEndpoint=endpoint)
+    client.setTimeout(int(timeout))
+    client.setMethod(POST)
+    client.setRequestMethod(URLENCODED)
+    if user:
+        client.setHTTPAuth(DIGEST if auth == "digest" else BASIC)
+        client.setCredentials(user, password or "")
+    return client
+
+
 class RemoteStore:
     """A SPARQL 1.1 endpoint elsewhere (Oxigraph server, Virtuoso, ...), queried with SPARQLWrapper.
 
@@ -152,12 +175,8 @@ class RemoteStore:
         self.timeout = timeout
 
     def query(self, text: str) -> QueryResult:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.Wrapper import URLENCODED
-        client = SPARQLWrapper(self.endpoint)
-        client.setTimeout(int(self.timeout))
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)      # raw application/sparql-query POSTs hang on Virtuoso 7.2
+        from SPARQLWrapper import JSON
+        client = sparql_client(self.endpoint, self.timeout)
         if self.graph:
             client.addDefaultGraph(self.graph)
         client.setReturnFormat(JSON)
