@@ -80,3 +80,14 @@ def test_validate_turtle_report_and_unusable_input(mini, tmp_path):
     bad.write_text("this is not turtle", encoding="utf-8")
     result = run("validate", "--root", str(mini.root), str(bad))
     assert result.exit_code == 2 and "not readable as turtle" in result.output
+    quads = mini.root / "kg" / "exomir-kg.nq"
+    result = run("validate", "--root", str(mini.root), str(quads), "--engine", "jena", "--parts", "2", "--processes", "2")
+    assert result.exit_code == 0 and "conforms (jena)" in result.output, result.output
+    broken = tmp_path / "broken.nq"
+    broken.write_text(quads.read_text(encoding="utf-8").replace("http://purl.obolibrary.org/obo/ECO_", "http://purl.obolibrary.org/obo/XCO_"),
+                      encoding="utf-8")
+    result = run("validate", "--root", str(mini.root), str(broken), "--engine", "jena", "--parts", "2")
+    assert result.exit_code == 1 and "obo:XCO_0000304" in result.output and "/01.yaml:" in result.output
+    result = run("validate", "--root", str(mini.root), str(bad.with_suffix(".nq")), "--parts", "2")
+    assert result.exit_code == 2
+    assert run("serve", "--root", str(mini.root), "--prepared").exit_code == 2

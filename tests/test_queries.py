@@ -98,6 +98,10 @@ def test_unknown_query_and_bad_parameters_list_the_valid_ones(project, queries, 
         queries["claims-of-reference"].bind({"reference": "one"}, registry)
     with pytest.raises(BadParameter, match="unknown prefix"):
         queries["mirnas-targeting-gene"].bind({"gene": "GENE:1"}, registry)
+    with pytest.raises(BadParameter, match="must be a claim id such as C131"):
+        queries["claim-provenance"].bind({"claim": "claim 12"}, registry)
+    assert "VALUES ?claim { <https://w3id.org/exomir-kg/claim/C012> }" in \
+        queries["claim-provenance"].bind({"claim": "C012"}, registry)
 
 
 # ----------------------------------------------------------------------------- the answers

@@ -267,11 +267,43 @@ def test_validating_in_independent_parts_gives_the_same_violations(base, project
     data = _copy(base)
     mutate(data)
     whole = {v.key for v in validate(data, project.shapes_path, "pyshacl").violations}
-    parts = {v.key for v in validate(data, project.shapes_path, "pyshacl", chunk_size=2).violations}
+    parts = {v.key for v in validate(data, project.shapes_path, "pyshacl", parts=3).violations}
     assert parts == whole, name
 
 
 def test_parts_in_parallel_on_the_real_kg(project):
     dataset = load_data([project.kg_dir / "exomir-kg.trig"])
-    report = validate(dataset, project.shapes_path, "rudof", chunk_size=40, processes=2)
+    report = validate(dataset, project.shapes_path, "rudof", parts=3, processes=2)
     assert report.conforms, report.as_text()
+
+
+@pytest.mark.parametrize("name", ["evidence that is not ECO", "cell that is neither CL nor Cellosaurus",
+                                  "nanopublication without provenance graph", "blank node in a claim",
+                                  "process that is an unlabelled GO term"])
+def test_a_large_nquads_file_in_jena_parts_gives_the_whole_graphs_violations(base, project, name, tmp_path):
+    """The large-graph path (no rdflib: a pyoxigraph store, Jena SHACL on parts in parallel, the
+    structure checks on the store) finds exactly what pyshacl finds on the whole graph."""
+    from exomirkg.serialize import nquads
+    from exomirkg.validate import validate_nquads
+    mutate, expected = MUTATIONS[name]
+    data = _copy(base)
+    mutate(data)
+    path = tmp_path / "kg.nq"
+    path.write_text(nquads(data), encoding="utf-8")
+    large = validate_nquads(path, project.shapes_path, "jena", parts=2, processes=2)
+    assert {v.key for v in large.violations} == {v.key for v in validate(data, project.shapes_path, "pyshacl").violations}
+    assert large.by_claim()                      # grouped by claim through the store
+
+
+def test_structure_checks_find_every_broken_nanopublication_part(base):
+    """The SPARQL structure checks, one mutation per check, each naming the nanopublication."""
+    from exomirkg.validate import structure_violations
+    broken = _copy(base)
+    broken.remove((None, None, None, URIRef(f"{NANOPUB['C001']}/head")))
+    _graph_of(broken, "C002", "assertion").add((CLAIM["C999"], RDF.type, EXO.TargetClaim))
+    broken.remove((None, None, None, URIRef(f"{NANOPUB['C003']}/pubinfo")))
+    found = {(v.focus, v.message.split("(")[-1].rstrip(")")) for v in structure_violations(broken)}
+    assert (str(NANOPUB["C001"]), "head check") in found
+    assert (str(NANOPUB["C002"]), "assertion check") in found
+    assert (str(NANOPUB["C003"]), "pubinfo check") in found
+    assert not structure_violations(base)

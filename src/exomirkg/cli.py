@@ -119,22 +119,26 @@ def reason(root: Path | None, ontology_only: bool) -> None:
               help="SHACL engine: pyshacl (reference), rudof (PyPI) or jena (Debian libapache-jena-java, for large graphs).")
 @click.option("--shapes", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Shapes file (default: shapes/exomir-shapes.ttl).")
-@click.option("--chunk-size", type=int, default=None,
-              help="Validate in independent parts of this many claims (same violations; linear time on large graphs).")
-@click.option("--processes", type=int, default=1, show_default=True, help="With --chunk-size: parts validated in parallel.")
+@click.option("--parts", type=int, default=None,
+              help="Validate in this many independent parts (the same violations; for large graphs). "
+                   "A single .nq file is then read by pyoxigraph, never by rdflib.")
+@click.option("--processes", type=int, default=1, show_default=True, help="With --parts: parts validated in parallel.")
 def validate(root: Path | None, files: tuple[Path, ...], output_format: str, engine: str, shapes: Path | None,
-             chunk_size: int | None, processes: int) -> None:
+             parts: int | None, processes: int) -> None:
     """Validate the built KG (kg/exomir-kg.trig), or the RDF FILES given, against the SHACL shapes.
 
     Exit 0 when it conforms, 1 on violations, 2 on unusable input. Violations of the project's own
     claims point at the curation file and line they come from.
     """
     from .build import claim_locations, read_curation
-    from .validate import load_data, validate as run_validate
+    from .validate import load_data, validate as run_validate, validate_nquads
     try:
         project = _project(root)
         paths = list(files) or [project.kg_dir / "exomir-kg.trig"]
-        report = run_validate(load_data(paths), shapes or project.shapes_path, engine, chunk_size, processes)
+        if parts and len(paths) == 1 and paths[0].suffix == ".nq":
+            report = validate_nquads(paths[0], shapes or project.shapes_path, engine, parts, processes)
+        else:
+            report = run_validate(load_data(paths), shapes or project.shapes_path, engine, parts, processes)
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
@@ -241,6 +245,8 @@ def _run_all(project: Project, engine: str) -> None:
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="On-disk store folder (default: .exomirkg/store in the checkout); built or refreshed when the KG changed.")
+@click.option("--prepared", is_flag=True,
+              help="Serve the --store folder as it is (an Oxigraph store built elsewhere, e.g. from a large release); never rebuild it.")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Largest answer (rows or triples) served.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
@@ -248,7 +254,7 @@ def _run_all(project: Project, engine: str) -> None:
               help="Also allow SERVICE calls to this endpoint (repeatable); public biomedical endpoints are allowed by default.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="YAML file with 'allow_service: [URL, ...]'.")
-def serve(root: Path | None, host: str, port: int, store_dir: Path | None, timeout: float, max_rows: int,
+def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepared: bool, timeout: float, max_rows: int,
           workers: int, allow_service: tuple[str, ...], config_file: Path | None) -> None:
     """Serve the KG: SPARQL 1.1 endpoint at /sparql, HTML pages, dereferenceable IRIs (read-only).
 
@@ -259,8 +265,10 @@ def serve(root: Path | None, host: str, port: int, store_dir: Path | None, timeo
     try:
         project = _project(root)
         allowlist = ServiceAllowlist.from_config(allow_service, config_file)
+        if prepared and store_dir is None:
+            raise ExomirError("--prepared needs --store FOLDER")
         server = KnowledgeGraphServer(project, store_dir or project.root / ".exomirkg" / "store",
-                                      ServerConfig(host, port, timeout, max_rows, workers, allowlist))
+                                      ServerConfig(host, port, timeout, max_rows, workers, allowlist), prepared)
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
@@ -374,19 +382,26 @@ def fair(folder: Path) -> None:
               show_default=True, help="Where the figures go (JSON).")
 @click.option("--reference-up-to", default=10000, show_default=True, type=int,
               help="Run the pyshacl reference validation only up to this size (it is slow).")
+@click.option("--parts", default=2, show_default=True, type=int,
+              help="Validate in this many independent parts, one Jena SHACL process each (use the core count).")
+@click.option("--no-endpoint", is_flag=True,
+              help="Skip the load comparison of 'exomirkg serve' with the raw Oxigraph server.")
 @click.option("--one", type=int, default=None, hidden=True)
 @click.option("--no-reference", is_flag=True, hidden=True)
-def bench(root: Path | None, sizes: str, seed: int, out: Path, reference_up_to: int, one: int | None,
-          no_reference: bool) -> None:
-    """Benchmark build, validation (rudof, and pyshacl as the reference), loading and every stored
-    query on synthetic KGs; print a table and write the figures as JSON."""
+def bench(root: Path | None, sizes: str, seed: int, out: Path, reference_up_to: int, parts: int, no_endpoint: bool,
+          one: int | None, no_reference: bool) -> None:
+    """Benchmark build, validation (Jena SHACL in parallel parts; pyshacl on the whole graph as the
+    reference), loading, every stored query and the release's data files on synthetic KGs with
+    injected faults; print a table and write the figures as JSON. Nothing here asserts a time."""
     import json as json_module
 
     from .bench import run, run_size, table
     project = _project(root)
     if one is not None:
-        click.echo(json_module.dumps(run_size(project, one, seed, reference_validation=not no_reference)))
+        click.echo(json_module.dumps(run_size(project, one, seed, reference_validation=not no_reference, parts=parts,
+                                              endpoint_load=not no_endpoint)))
         return
     size_list = [int(s) for s in sizes.split(",") if s.strip()]
-    results = run(project, size_list, out if out.is_absolute() else project.root / out, seed, reference_up_to)
+    results = run(project, size_list, out if out.is_absolute() else project.root / out, seed, reference_up_to,
+                  parts=parts, endpoint=not no_endpoint)
     click.echo(table(results))

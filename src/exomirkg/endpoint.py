@@ -7,13 +7,17 @@ error (HTTP 413 with a clear message), never a silently truncated answer.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import multiprocessing as mp
 import queue
 import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from .project import Project
 from .store import ONTOLOGY_GRAPH, store_files
@@ -32,6 +36,10 @@ CONTENT_TYPES = {"json": "application/sparql-results+json", "xml": "application/
                  "turtle": "text/turtle; charset=utf-8", "json-ld": "application/ld+json", "nt": "application/n-triples"}
 
 
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -48,17 +56,23 @@ def ensure_store(project: Project, folder: Path) -> Path:
     stamp = folder / "exomirkg-source.sha256"
     if stamp.exists() and stamp.read_text().strip() == digest.hexdigest():
         return folder
-    import pyoxigraph as ox
+    return build_store(folder, kg, ontology, stamp=digest.hexdigest())
+
+
+def build_store(folder: Path, kg: Path, ontology: list[Path], stamp: str = "") -> Path:
+    """An on-disk store in ``folder`` of a KG file (TriG or N-Quads, by suffix) and the ontology
+    files (in the ontology graph), built next to it and moved into place when complete."""
     building = folder.with_name(folder.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.parent.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(building))
-    store.bulk_load(path=str(kg), format=ox.RdfFormat.TRIG)
+    store.bulk_load(path=str(kg), format=ox.RdfFormat.N_QUADS if kg.suffix == ".nq" else ox.RdfFormat.TRIG)
     for path in ontology:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
     store.flush()
+    store.optimize()
     del store
-    (building / "exomirkg-source.sha256").write_text(digest.hexdigest() + "\n")
+    (building / "exomirkg-source.sha256").write_text(stamp + "\n")
     shutil.rmtree(folder, ignore_errors=True)
     building.rename(folder)
     return folder
@@ -66,7 +80,6 @@ def ensure_store(project: Project, folder: Path) -> Path:
 
 # --------------------------------------------------------------------------- worker process
 def _worker(store_path: str, connection) -> None:   # pragma: no cover - runs in a child process
-    import pyoxigraph as ox
     store = ox.Store.read_only(store_path)
     while True:
         request = connection.recv()
@@ -79,22 +92,50 @@ def _worker(store_path: str, connection) -> None:   # pragma: no cover - runs in
             connection.send(Answer(400, "text/plain; charset=utf-8", f"query error: {error}\n".encode()))
 
 
+class _AnswerTooLarge(Exception):
+    pass
+
+
+class _CappedBuffer(io.BytesIO):
+    """A byte buffer that refuses to grow past ``limit`` (a result far beyond the row cap is cut
+    short instead of filling the worker's memory)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise _AnswerTooLarge()
+        return super().write(data)
+
+
+def _count_rows(body: bytes, fmt: str) -> int:
+    """The number of solutions in a serialised SELECT answer."""
+    if fmt == "tsv":                 # one line per row: TSV escapes line breaks inside terms
+        return body.count(b"\n") - 1
+    if fmt == "csv":
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1
+    return sum(1 for _ in ox.parse_query_results(body, format=RESULT_FORMATS[fmt]))
+
+
 def _evaluate(store, text: str, select_format: str, graph_format: str, max_rows: int) -> Answer:
-    import pyoxigraph as ox
-    from .results import render
-    from .store import QueryResult, _ox_term
+    """Run a query; answers are written by pyoxigraph's own serialisers (no Python row objects)."""
     result = store.query(text, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
         fmt = select_format if select_format in ("json", "xml") else "json"
-        return Answer(200, CONTENT_TYPES[fmt], render(QueryResult([], [], bool(result)), fmt).encode())
+        return Answer(200, CONTENT_TYPES[fmt], result.serialize(format=RESULT_FORMATS[fmt]))
     if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            if len(rows) == max_rows:
-                return _too_many(max_rows, "rows")
-            rows.append(tuple(_ox_term(solution[v]) for v in variables))
-        return Answer(200, CONTENT_TYPES[select_format], render(QueryResult(variables, rows), select_format).encode())
+        buffer = _CappedBuffer(max(max_rows, 1) * 4096)
+        try:
+            result.serialize(buffer, format=RESULT_FORMATS[select_format])
+        except _AnswerTooLarge:
+            return _too_many(max_rows, "rows")
+        body = buffer.getvalue()
+        # every row takes at least one byte: only a body longer than the cap can break it
+        if len(body) > max_rows and _count_rows(body, select_format) > max_rows:
+            return _too_many(max_rows, "rows")
+        return Answer(200, CONTENT_TYPES[select_format], body)
     triples = []
     for triple in result:
         if len(triples) == max_rows:
@@ -167,4 +208,4 @@ class QueryWorkers:
             self._all = []
 
 
-__all__ = ["Answer", "QueryWorkers", "ensure_store", "SELECT_TYPES", "GRAPH_TYPES", "CONTENT_TYPES"]
+__all__ = ["Answer", "QueryWorkers", "build_store", "ensure_store", "SELECT_TYPES", "GRAPH_TYPES", "CONTENT_TYPES"]

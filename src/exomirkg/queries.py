@@ -11,7 +11,8 @@ A parameter is a ``VALUES ?var { default }`` line inside the query: the stored q
 is with its default, and ``--param name=value`` replaces the default (``*`` means any value:
 ``UNDEF``). A parameter whose variable is ``SERVICE`` sets the endpoint of the query's SERVICE
 clause; a ``# federates: URL`` line names each endpoint a federated query calls. The text that runs is plain SPARQL 1.1 that any store accepts. Kinds: ``literal`` (a
-string), ``integer``, ``curie`` (expanded with ontology/prefixes.tsv) and ``iri``.
+string), ``integer``, ``curie`` (expanded with ontology/prefixes.tsv), ``iri`` and ``claim`` (a claim
+id such as C131, expanded to the claim's IRI).
 
 The same headers give the queries' metadata in the SIB sparql-examples form
 (``queries/sparql-examples.ttl``, written by :func:`write_examples`).
@@ -27,12 +28,12 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import ExomirError, IdentifierError
 from .identifiers import PrefixRegistry
-from .namespaces import BASE, EXO
+from .namespaces import BASE, CLAIM, EXO
 
 SCHEMA = Namespace("https://schema.org/")
 EXAMPLES = Namespace(BASE + "queries/")
 ENDPOINT = URIRef(BASE + "sparql")
-PARAM_KINDS = ("literal", "integer", "curie", "iri")
+PARAM_KINDS = ("literal", "integer", "curie", "iri", "claim")
 
 
 class UnknownQuery(ExomirError):
@@ -109,6 +110,10 @@ def _sparql_value(param: Parameter, raw: str, prefixes: PrefixRegistry) -> str:
         if not re.fullmatch(r"-?\d+", raw):
             raise BadParameter(f"parameter {param.name!r} must be an integer, not {raw!r}")
         return raw
+    if param.kind == "claim":            # a claim id, as the curation writes it
+        if not re.fullmatch(r"C\d{3,}", raw):
+            raise BadParameter(f"parameter {param.name!r} must be a claim id such as C131, not {raw!r}")
+        return f"<{CLAIM}{raw}>"
     if param.kind == "curie":
         try:
             return f"<{prefixes.iri(prefixes.parse(raw))}>"

@@ -468,14 +468,13 @@ def statistics(dataset: Dataset) -> dict:
 
 def claim_fingerprints(dataset: Dataset) -> dict[str, str]:
     """Claim id -> hash of its assertion and provenance graphs (for the changelog)."""
-    prints = {}
+    lines: dict[str, list[str]] = {}
     for graph in dataset.graphs():
         name = str(graph.identifier)
         if name.startswith(str(NANOPUB)) and name.endswith(("/assertion", "/provenance")):
             claim = name[len(str(NANOPUB)):].split("/")[0]
-            lines = sorted(graph.serialize(format="nt").splitlines())
-            prints[claim] = hashlib.sha256((prints.get(claim, "") + "\n".join(lines)).encode()).hexdigest()
-    return prints
+            lines.setdefault(claim, []).extend(f"{name} {line}" for line in graph.serialize(format="nt").splitlines())
+    return {claim: hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() for claim, found in lines.items()}
 
 
 def changelog(current: dict[str, str], previous: dict[str, str] | None, version: str, previous_version: str | None) -> tuple[str, dict]:

@@ -80,12 +80,17 @@ class KnowledgeGraphServer:
     project: Project
     store_dir: Path
     config: ServerConfig
+    prepared: bool = False          # True: serve store_dir as it is (built elsewhere), never rebuild it
     workers: QueryWorkers = field(init=False)
 
     def __post_init__(self) -> None:
         import pyoxigraph as ox
         from .identifiers import PrefixRegistry
-        ensure_store(self.project, self.store_dir)
+        if not self.prepared:
+            ensure_store(self.project, self.store_dir)
+        elif not (self.store_dir / "CURRENT").exists():
+            from .errors import ExomirError
+            raise ExomirError(f"{self.store_dir} is not an Oxigraph store folder")
         self.workers = QueryWorkers(self.store_dir, self.config.workers, self.config.timeout, self.config.max_rows)
         self.store = ox.Store.read_only(str(self.store_dir))
         self.embedded = EmbeddedStore.wrapping(self.store)

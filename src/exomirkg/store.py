@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ExomirError
 from .namespaces import GRAPH
@@ -23,8 +23,7 @@ class QueryError(ExomirError):
     """A query could not be parsed or run."""
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A result value, engine-independent: kind is 'iri', 'literal' or 'bnode'."""
 
     kind: str
@@ -67,7 +66,7 @@ class EmbeddedStore:
             import pyoxigraph as ox
             self._store = ox.Store()
             fmt = ox.RdfFormat.TRIG if quads_format == "trig" else ox.RdfFormat.N_QUADS
-            self._store.bulk_load(path=str(kg), format=fmt)
+            self._store.load(path=str(kg), format=fmt)     # in memory, faster than bulk_load
             for path in ontology:
                 self._store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
         else:
@@ -107,7 +106,15 @@ class EmbeddedStore:
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT and ASK queries are supported here")
         variables = [v.value for v in result.variables]
-        rows = [tuple(_ox_term(solution[v]) for v in variables) for solution in result]
+        indexes = range(len(variables))
+        seen: dict = {}         # answers repeat terms (labels, types): convert each once
+
+        def convert(term):
+            found = seen.get(term)
+            if found is None and term is not None:
+                found = seen[term] = _ox_term(term)
+            return found
+        rows = [tuple(convert(solution[i]) for i in indexes) for solution in result]
         return QueryResult(variables, rows)
 
     def _rdflib(self, text: str) -> QueryResult:
@@ -125,9 +132,10 @@ def _ox_term(term: Any) -> Term | None:
     import pyoxigraph as ox
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
+    kind = type(term)
+    if kind is ox.NamedNode:
         return Term("iri", term.value)
-    if isinstance(term, ox.Literal):
+    if kind is ox.Literal:
         return Term("literal", term.value, term.datatype.value if term.datatype else "", term.language or "")
     return Term("bnode", term.value)
 

@@ -1,6 +1,7 @@
 """Synthetic claims with the real shape, for benchmarks: deterministic by seed.
 
-Claims are drawn from the real pools of the project (the review's miRNA names, the HGNC genes,
+Claims are drawn from real identifier pools (every human mature miRNA of miRBase, every gene of
+the HGNC table,
 GO processes, CL cells, Cellosaurus lines, UBERON biofluids, MONDO diseases, ChEBI drugs, ECO
 evidence, the review's numbered references and real quotes of the review), one claim type after
 another so that every type is present, and go through the same builder as the real claims.
@@ -8,21 +9,54 @@ another so that every type is present, and go through the same builder as the re
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import replace
 
 from .build import read_curation
 from .curation import Claim, Curation
 from .identifiers import Curie
 from .project import Project
+from .reference import MiRNAEntity, Precursor, ReferenceTables, ResolvedMiRNA
 
 
-def synthetic_curation(project: Project, size: int, seed: int = 1) -> Curation:
-    """``size`` synthetic claims (ids S000001...) built from the project's real identifiers."""
+def all_mature_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
+    """Every human mature miRNA of miRBase, resolved as a review name with its arm would be: the
+    mature product, its precursor(s) and their HGNC MIR genes (when the HGNC table has them)."""
+    genes: dict[str, Curie] = {}
+    for row in tables.table("upstream_mirbase_hgnc_human.tsv"):
+        gene = Curie("hgnc", row["identifier"])
+        if row["database"] == "HGNC" and tables.knows(gene):
+            genes[row["mirbase_id"]] = gene
+    by_mature: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for precursor, products in sorted(tables.precursor_products.items()):
+        for product in products:
+            by_mature[product].append(precursor)
+    names = tables.labels["mirbase"]
+    resolved = []
+    for (acc, name), precursor_accs in sorted(by_mature.items()):
+        mature = MiRNAEntity(Curie("mirbase.mature", acc), name)
+        precursors = tuple(Precursor(MiRNAEntity(Curie("mirbase", p), names[p]),
+                                     tuple(MiRNAEntity(Curie("mirbase.mature", a), n)
+                                           for a, n in sorted(tables.precursor_products[p])),
+                                     genes.get(p)) for p in precursor_accs)
+        resolved.append(ResolvedMiRNA(name.removeprefix("hsa-"), (mature,), True, precursors))
+    return resolved
+
+
+FAULTS = ("evidence that is a GO process, not ECO", "condition that is an UBERON organ, not MONDO",
+          "biomarker AUC above 1 (any other type: evidence that is a GO process)")
+
+
+def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every: int = 0) -> Curation:
+    """``size`` synthetic claims (ids C0000001...) built from the project's real identifiers.
+
+    With ``faulty_every`` N, every Nth claim breaks one shape, the kinds of :data:`FAULTS` in turn,
+    so that validation at scale has violations to find (the same ones on every engine).
+    """
     real, schema, prefixes, tables = read_curation(project)
     rng = random.Random(seed)
-    mirna_names = sorted({r["text_name"] for r in tables.mirna_rows})
-    resolved = {name: tables.resolve_mirna(name) for name in mirna_names}
-    genes = [Curie("hgnc", r["hgnc_id"].split(":")[1]) for r in tables.table("genes.tsv")]
+    mirnas = all_mature_mirnas(tables)
+    genes = [Curie("hgnc", r["HGNC ID"].split(":")[1]) for r in tables.table("upstream_hgnc_subset.tsv")]
     processes = [Curie("GO", r["go_id"].split(":")[1]) for r in tables.table("go.tsv")
                  if "biological_process" in r["source"]]
     cells = [Curie("CL", r["cl_id"].split(":")[1]) for r in tables.table("cl.tsv")] + \
@@ -62,9 +96,17 @@ def synthetic_curation(project: Project, size: int, seed: int = 1) -> Curation:
             values.update(effect=rng.choice(["positive", "negative"]), outcome=Curie("exo", rng.choice(["DiseaseFreeSurvival", "Recurrence"])))
         elif ctype.name == "role":
             values.update(role=rng.choice(["tumour_suppressor", "oncogenic"]))
+        if faulty_every and index % faulty_every == faulty_every - 1:
+            fault = (index // faulty_every) % len(FAULTS)
+            if fault == 1:
+                values["condition"] = Curie("UBERON", "0002107")
+            elif fault == 2 and ctype.name == "biomarker":
+                values["auc"] = 1.25
+            else:
+                values["evidence"] = rng.choice(processes)
         refs = tuple(rng.sample(references, k=rng.choice([1, 1, 2])))
         quote = rng.choice(quotes)
         claims.append(Claim(id=f"C{index + 1:07d}", type=ctype, file="synthetic", line=index + 1, section=quote.section,
-                            values=values, mirnas=(resolved[rng.choice(mirna_names)],), references=refs,
+                            values=values, mirnas=(rng.choice(mirnas),), references=refs,
                             block_citation=False, quotes=[quote]))
     return replace(real, claims=claims, issues=[])

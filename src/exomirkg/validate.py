@@ -2,10 +2,13 @@
 
 Two kinds of checks run:
 
-- the SHACL shapes, with pyshacl (the reference engine) or rudof (``--engine rudof``, much
-  faster on large graphs; the tests hold both to the same results);
+- the SHACL shapes, with pyshacl (the reference engine), rudof (``--engine rudof``) or Jena SHACL
+  (``--engine jena``, for large graphs); the tests hold all three to the same results;
 - nanopublication structure checks that need named graphs, which SHACL on one graph cannot see:
-  a table of small functions (``STRUCTURE_CHECKS``), run when the input has named graphs.
+  a table of SPARQL queries (``STRUCTURE_CHECKS``), run on pyoxigraph.
+
+Large graphs are validated in independent parts (one per nanopublication group, plus the shared
+entities in each), in parallel: :func:`validate_parts`, :func:`validate_nquads`.
 
 Violations are grouped by claim and, for the project's own claims, point at the curation file
 and line the claim comes from.
@@ -16,7 +19,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
@@ -24,6 +27,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from .claimgraph import union_graph
 from .errors import ExomirError
 from .namespaces import CLAIM, EXO, NANOPUB, NP
+from .store import ONTOLOGY_GRAPH
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld",
            ".json": "json-ld", ".owl": "xml", ".rdf": "xml"}
@@ -129,15 +133,19 @@ def _short(text: str) -> str:
     return text
 
 
-def claims_of(node: URIRef, graph: Graph) -> list[str]:
-    """The claim ids a node belongs to: itself, its sub-node, its nanopublication, or the claims citing it."""
+def claims_of(node: URIRef, graph) -> list[str]:
+    """The claim ids a node belongs to: itself, its sub-node, its nanopublication, or the claims
+    citing it (``graph``: an rdflib graph or a pyoxigraph store)."""
     text = str(node)
     for base in (str(CLAIM), str(NANOPUB)):
         if text.startswith(base):
             return [text[len(base):].split("/")[0]]
-    claims = {str(s)[len(str(CLAIM)):].split("/")[0] for s in graph.subjects(None, node)
-              if str(s).startswith(str(CLAIM))}
-    return sorted(claims)
+    if isinstance(graph, Graph):
+        subjects = [str(s) for s in graph.subjects(None, node)]
+    else:
+        import pyoxigraph as ox
+        subjects = [q.subject.value for q in graph.quads_for_pattern(None, None, ox.NamedNode(text))]
+    return sorted({s[len(str(CLAIM)):].split("/")[0] for s in subjects if s.startswith(str(CLAIM))})
 
 
 # --------------------------------------------------------------------------- reading input
@@ -249,85 +257,74 @@ def _shape_name(shape: object, shapes: Graph) -> str:
 
 
 # --------------------------------------------------------------------------- nanopublication structure
-StructureCheck = Callable[[Dataset], list[Violation]]
+StructureCheck = tuple[str, str, str]
+_NP = f"PREFIX np: <{NP}>\n"
+
+# (name, what a violation means, SPARQL SELECT ?focus): the nanopublication structure, which SHACL
+# on one graph cannot see. They run on pyoxigraph, over the union of the named graphs.
+STRUCTURE_CHECKS: tuple[StructureCheck, ...] = (
+    ("head", "the head graph must state the nanopublication's assertion, provenance and publication info", _NP + """
+SELECT DISTINCT ?focus WHERE {
+  GRAPH ?g0 { ?focus a np:Nanopublication }
+  BIND(IRI(CONCAT(STR(?focus), "/head")) AS ?head)
+  FILTER (NOT EXISTS { GRAPH ?head { ?s ?p ?o } }
+          || EXISTS { VALUES ?part { np:hasAssertion np:hasProvenance np:hasPublicationInfo }
+                      GRAPH ?g1 { ?focus ?part ?v } FILTER NOT EXISTS { GRAPH ?head { ?focus ?part ?v } } })
+}"""),
+    ("assertion", "the assertion graph must exist and hold exactly one typed claim", _NP + f"""
+SELECT ?focus (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
+  GRAPH ?g0 {{ ?focus a np:Nanopublication }}
+  OPTIONAL {{ GRAPH ?g1 {{ ?focus np:hasAssertion ?assertion }}
+             GRAPH ?assertion {{ ?claim a ?type }}
+             FILTER(STRSTARTS(STR(?claim), "{CLAIM}") && !CONTAINS(STRAFTER(STR(?claim), "{CLAIM}"), "/")) }}
+}} GROUP BY ?focus HAVING (COUNT(DISTINCT ?claim) != 1)"""),
+    ("provenance", "the provenance graph must describe the assertion graph", _NP + """
+SELECT DISTINCT ?focus WHERE {
+  GRAPH ?g0 { ?focus a np:Nanopublication }
+  OPTIONAL { GRAPH ?g1 { ?focus np:hasProvenance ?provenance } }
+  OPTIONAL { GRAPH ?g2 { ?focus np:hasAssertion ?assertion } }
+  FILTER (!BOUND(?provenance) || !BOUND(?assertion) || NOT EXISTS { GRAPH ?provenance { ?assertion ?p ?o } })
+}"""),
+    ("pubinfo", "the publication info graph must describe the nanopublication", _NP + """
+SELECT DISTINCT ?focus WHERE {
+  GRAPH ?g0 { ?focus a np:Nanopublication }
+  OPTIONAL { GRAPH ?g1 { ?focus np:hasPublicationInfo ?info } }
+  FILTER (!BOUND(?info) || NOT EXISTS { GRAPH ?info { ?focus ?p ?o } })
+}"""),
+    ("blank nodes", "blank nodes are not allowed in published claims", f"""
+SELECT DISTINCT ?focus WHERE {{
+  {{ ?focus ?p ?o FILTER(isBlank(?o) && !isBlank(?focus)) }}
+  UNION
+  {{ SELECT ?focus WHERE {{ ?focus ?p ?o FILTER(isBlank(?focus) || isBlank(?o)) }} LIMIT 1 }}
+  FILTER NOT EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?focus ?p ?o }} }}
+}}"""),
+)
 
 
-def _structure(focus: URIRef, message: str) -> Violation:
-    return Violation(str(focus), "", str(STRUCTURE), "", message, str(STRUCTURE))
+def structure_violations(store) -> list[Violation]:
+    """Run every structure check on a pyoxigraph Store or an rdflib Dataset (copied into a
+    pyoxigraph store first: rdflib's SPARQL is far too slow on many named graphs), over the union
+    of its graphs. A blank node no IRI points to is reported once, on the structure shape itself."""
+    import pyoxigraph as ox
+    from .store import EmbeddedStore
+    if isinstance(store, Dataset):
+        from .serialize import nquads
+        copy = ox.Store()
+        copy.load(nquads(store).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store = copy
+    engine = EmbeddedStore.wrapping(store)
+    found = []
+    for name, message, query in STRUCTURE_CHECKS:
+        focus_nodes = {row[0] for row in engine.query(query).values()}
+        if name == "blank nodes":        # blank focus: only when no IRI owns a blank node
+            focus_nodes = {f for f in focus_nodes if f.startswith("http")} or \
+                ({str(STRUCTURE)} if focus_nodes else set())
+        found.extend(_structure(focus, f"{message} ({name} check)") for focus in sorted(focus_nodes))
+    return found
 
 
-def _parts(dataset: Dataset) -> Iterable[tuple[URIRef, dict[str, URIRef | None]]]:
-    for np_iri in sorted(set(dataset.subjects(RDF.type, NP.Nanopublication))):
-        yield np_iri, {part: dataset.value(np_iri, getattr(NP, part))
-                       for part in ("hasAssertion", "hasProvenance", "hasPublicationInfo")}
-
-
-def _named(dataset: Dataset, iri: URIRef | None) -> Graph | None:
-    if iri is None:
-        return None
-    graph = dataset.graph(iri)
-    return graph if len(graph) else None
-
-
-def check_head(dataset: Dataset) -> list[Violation]:
-    """The head graph of each nanopublication names its three parts."""
-    problems = []
-    for np_iri, parts in _parts(dataset):
-        head = _named(dataset, URIRef(f"{np_iri}/head"))
-        if head is None or any((np_iri, getattr(NP, p), parts[p]) not in head for p in parts if parts[p]):
-            problems.append(_structure(np_iri, "the head graph must state the nanopublication's assertion, provenance and publication info"))
-    return problems
-
-
-def check_assertion(dataset: Dataset) -> list[Violation]:
-    """The assertion graph exists and holds exactly the claim it is about, typed."""
-    typed: dict[str, set] = defaultdict(set)
-    for s, _, _, g in dataset.quads((None, RDF.type, None, None)):
-        text = str(s)
-        if text.startswith(str(CLAIM)) and "/" not in text[len(str(CLAIM)):]:
-            typed[str(getattr(g, "identifier", g))].add(s)
-    problems = []
-    for np_iri, parts in _parts(dataset):
-        assertion = parts["hasAssertion"]
-        if assertion is None or not len(dataset.graph(assertion)):
-            problems.append(_structure(np_iri, "the assertion graph is missing or empty"))
-        elif len(typed.get(str(assertion), ())) != 1:
-            problems.append(_structure(np_iri, f"the assertion graph must hold exactly one claim, not {len(typed.get(str(assertion), ()))}"))
-    return problems
-
-
-def check_provenance(dataset: Dataset) -> list[Violation]:
-    """The provenance graph mentions the assertion graph (derived from the review)."""
-    problems = []
-    for np_iri, parts in _parts(dataset):
-        graph = _named(dataset, parts["hasProvenance"])
-        if graph is None or parts["hasAssertion"] is None or not list(graph.predicate_objects(parts["hasAssertion"])):
-            problems.append(_structure(np_iri, "the provenance graph must describe the assertion graph"))
-    return problems
-
-
-def check_pubinfo(dataset: Dataset) -> list[Violation]:
-    """The publication-info graph mentions the nanopublication."""
-    problems = []
-    for np_iri, parts in _parts(dataset):
-        graph = _named(dataset, parts["hasPublicationInfo"])
-        if graph is None or not list(graph.predicate_objects(np_iri)):
-            problems.append(_structure(np_iri, "the publication info graph must describe the nanopublication"))
-    return problems
-
-
-def check_no_blank_nodes(dataset: Dataset) -> list[Violation]:
-    """Published claims have no blank nodes (they cannot be cited or merged)."""
-    blank = [q for q in dataset.quads((None, None, None, None)) if isinstance(q[0], BNode) or isinstance(q[2], BNode)]
-    owners = sorted({s for s, _, o, _ in blank if isinstance(o, BNode) and not isinstance(s, BNode)})
-    message = "blank nodes are not allowed in published claims"
-    if blank and not owners:
-        return [_structure(STRUCTURE, f"{message} ({len(blank)} triples)")]
-    return [_structure(owner, message) for owner in owners]
-
-
-STRUCTURE_CHECKS: tuple[StructureCheck, ...] = (check_head, check_assertion, check_provenance, check_pubinfo,
-                                                check_no_blank_nodes)
+def _structure(focus: str, message: str) -> Violation:
+    return Violation(focus, "", str(STRUCTURE), "", message, str(STRUCTURE))
 
 
 def has_named_graphs(dataset: Dataset) -> bool:
@@ -338,95 +335,120 @@ def has_named_graphs(dataset: Dataset) -> bool:
 ENGINE_FUNCTIONS = {"pyshacl": _pyshacl, "rudof": _rudof, "jena": _jena}
 
 
-# --------------------------------------------------------------------------- chunks
-def _owner(node) -> str | None:
-    text = str(node)
-    for base in (str(CLAIM), str(NANOPUB)):
-        if text.startswith(base):
-            return text[len(base):].split("/")[0]
-    return None
+# --------------------------------------------------------------------------- SHACL on files, in parts
+def _engine_on_file(engine: str, data_nt: Path, shapes_path: Path) -> list[Violation]:
+    """The SHACL violations of one N-Triples file, by any engine."""
+    shapes = Graph().parse(shapes_path, format="turtle")
+    if engine == "jena":
+        from .jena import shacl_validate
+        return _report_violations(Graph().parse(data=shacl_validate(data_nt, shapes_path), format="turtle"), shapes)
+    return ENGINE_FUNCTIONS[engine](Graph().parse(data_nt, format="nt"), shapes)[0]
 
 
-def claim_chunks(data: Graph, shapes: Graph, size: int) -> list[tuple[Graph, set[str] | None]]:
-    """Independent parts of the graph, each with the claim ids whose results it is trusted for.
+def _file_job(args: tuple[str, str, str]) -> list[Violation]:
+    return _engine_on_file(args[0], Path(args[1]), Path(args[2]))
 
-    A claim part holds the triples of ``size`` claims (every subject under ``claim/Cn`` or
-    ``np/Cn``), the type and label of every node they point to, and the whole description of the
-    quotes, references and review issues they cite: all a claim's shapes look at. The last
-    part holds everything no claim owns (entities, quotes, references, review issues, direct edges)
-    plus the claims' triples that make entities targets (``sh:targetObjectsOf``); it is trusted for
-    every focus node that no claim owns. The union of the trusted results is the whole graph's."""
-    targeting = set(shapes.objects(None, SH.targetObjectsOf))
-    owned: dict[str, list] = defaultdict(list)
-    unowned = Graph()
-    entity_part = Graph()
-    for triple in data:
-        owner = _owner(triple[0])
-        if owner is None:
-            unowned.add(triple)
-            entity_part.add(triple)
+
+def nanopublication_of(graph_name: str) -> str | None:
+    """The id of the nanopublication a graph belongs to (``np/ID/part``), else None."""
+    base = str(NANOPUB)
+    return graph_name[len(base):].split("/")[0] if graph_name.startswith(base) else None
+
+
+def split_into_parts(quads: Iterable, folder: Path, parts: int) -> list[Path]:
+    """Write N-Triples part files that validate independently, from pyoxigraph quads: each
+    nanopublication's graphs go to one part (round robin, in order of appearance), everything else
+    (the shared entities, quotes, references) to every part.
+
+    Every shape looks only at a focus node's own triples and at the types and labels of the nodes
+    they point to, never back at what points to it; a claim's triples all sit in its
+    nanopublication's graphs. So each part gives exactly the whole graph's results for the focus
+    nodes it targets, every focus node is targeted in some part, and the union of the parts' results
+    is the whole graph's (tested on every negative fixture).
+    """
+    import pyoxigraph as ox
+    paths = [folder / f"part-{index + 1}.nt" for index in range(parts)]
+    handles = [open(path, "w", encoding="utf-8") for path in paths]
+    assigned: dict[str, int] = {}
+    try:
+        for quad in quads:
+            graph = quad.graph_name
+            owner = nanopublication_of(graph.value) if isinstance(graph, ox.NamedNode) else None
+            line = f"{quad.triple} .\n"
+            if owner is None:
+                for handle in handles:
+                    handle.write(line)
+            else:
+                handles[assigned.setdefault(owner, len(assigned) % parts)].write(line)
+    finally:
+        for handle in handles:
+            handle.close()
+    return paths
+
+
+def validate_parts(parts: list[Path], shapes_path: Path, engine: str = "jena", processes: int = 2) -> list[Violation]:
+    """SHACL on independent part files (:func:`split_into_parts`), ``processes`` at a time; the
+    union of their results, one per (focus, path, component, value)."""
+    jobs = [(engine, str(part), str(shapes_path)) for part in parts]
+    if processes > 1 and len(jobs) > 1:
+        if engine == "jena":             # each part is its own JVM: threads are enough
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(processes) as pool:
+                found = list(pool.map(_file_job, jobs))
         else:
-            owned[owner].append(triple)
-            if triple[1] in targeting:
-                entity_part.add(triple)
-    ids = sorted(owned)
-    parts: list[tuple[Graph, set[str] | None]] = []
-    for start in range(0, len(ids), size):
-        part = Graph()
-        chunk = ids[start:start + size]
-        for claim_id in chunk:
-            for s, p, o in owned[claim_id]:
-                part.add((s, p, o))
-                if isinstance(o, URIRef) and _owner(o) is None:
-                    described = any((o, RDF.type, kind) in unowned for kind in (EXO.Quote, EXO.Reference, EXO.ReviewIssue))
-                    for triple in (unowned.triples((o, None, None)) if described else
-                                   (*unowned.triples((o, RDF.type, None)), *unowned.triples((o, RDFS.label, None)))):
-                        part.add(triple)
-        parts.append((part, set(chunk)))
-    parts.append((entity_part, None))
-    return parts
-
-
-def _validate_part(args: tuple[str, str, str, list[str] | None]) -> list[tuple[str, ...]]:
-    data_nt, shapes_ttl, engine, trusted = args
-    data = Graph().parse(data=data_nt, format="nt")
-    shapes = Graph().parse(data=shapes_ttl, format="turtle")
-    violations, _ = ENGINE_FUNCTIONS[engine](data, shapes)
-    keep = set(trusted) if trusted is not None else None
-    return [tuple(v.__dict__.values()) for v in violations
-            if (_owner(v.focus) in keep if keep is not None else _owner(v.focus) is None)]
+            import multiprocessing as mp
+            with mp.get_context("spawn").Pool(processes) as pool:
+                found = pool.map(_file_job, jobs)
+    else:
+        found = [_file_job(job) for job in jobs]
+    return list({v.key: v for v in sorted(v for part in found for v in part)}.values())
 
 
 # --------------------------------------------------------------------------- entry point
-def validate(dataset: Dataset, shapes_path: Path, engine: str = "pyshacl", chunk_size: int | None = None,
+def validate(dataset: Dataset, shapes_path: Path, engine: str = "pyshacl", parts: int | None = None,
              processes: int = 1) -> ValidationReport:
     """Validate a dataset against the shapes, plus the nanopublication structure when it has named graphs.
 
-    With ``chunk_size`` the claims are validated in independent parts (:func:`claim_chunks`), in
-    ``processes`` worker processes: the same violations, in time linear in the number of claims.
+    With ``parts`` the graph is validated in that many independent parts (:func:`split_into_parts`),
+    ``processes`` at a time: the same violations, in time linear in the number of claims.
     """
     if engine not in ENGINES:
         raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
     shapes = Graph().parse(shapes_path, format="turtle")
     data = union_graph(dataset)
-    if chunk_size:
-        shapes_ttl = shapes.serialize(format="turtle")
-        jobs = [(part.serialize(format="nt"), shapes_ttl, engine, sorted(trusted) if trusted is not None else None)
-                for part, trusted in claim_chunks(data, shapes, chunk_size)]
-        if processes > 1:
-            import multiprocessing as mp
-            with mp.get_context("spawn").Pool(processes) as pool:
-                found = pool.map(_validate_part, jobs)
-        else:
-            found = [_validate_part(job) for job in jobs]
-        violations, report = [Violation(*fields) for part in found for fields in part], None
-        # several parts may hold the same entity: keep one result per (focus, path, component, value)
-        violations = list({v.key: v for v in sorted(violations)}.values())
+    report = None
+    if parts:
+        from .serialize import nquads
+        with tempfile.TemporaryDirectory() as folder:
+            import pyoxigraph as ox
+            quads = ox.parse(nquads(dataset).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            files = split_into_parts(quads, Path(folder), parts)
+            violations = validate_parts(files, shapes_path, engine, processes)
     else:
         violations, report = ENGINE_FUNCTIONS[engine](data, shapes)
     if has_named_graphs(dataset):
-        for check in STRUCTURE_CHECKS:
-            violations.extend(check(dataset))
+        violations.extend(structure_violations(dataset))
     else:
-        violations.extend(check_no_blank_nodes(dataset))
+        violations.extend(v for v in structure_violations(dataset) if "blank nodes" in v.message)
     return ValidationReport(engine, sorted(set(violations)), data, report)
+
+
+def validate_nquads(path: Path, shapes_path: Path, engine: str = "jena", parts: int = 2, processes: int = 2,
+                    store=None) -> ValidationReport:
+    """Validate a large N-Quads file without rdflib: loaded into a pyoxigraph store (or ``store``,
+    already holding it), SHACL on independent parts written from the store, the structure checks
+    on the store."""
+    import pyoxigraph as ox
+    if engine not in ENGINES:
+        raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    if store is None:
+        store = ox.Store()
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise UnusableInput(f"{path}: not readable as nquads: {error}") from error
+    with tempfile.TemporaryDirectory() as folder:
+        files = split_into_parts(store.quads_for_pattern(None, None, None), Path(folder), parts)
+        violations = validate_parts(files, shapes_path, engine, processes)
+    violations.extend(structure_violations(store))
+    return ValidationReport(engine, sorted(set(violations)), store, None)
