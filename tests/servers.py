@@ -6,20 +6,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from exomirkg.bench import free_port, wait_until_up
 
 
 def require(binary: str, install: str) -> str:
@@ -34,14 +27,7 @@ def require(binary: str, install: str) -> str:
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up in {seconds} s")
+    wait_until_up(url, None, seconds)
 
 
 @contextlib.contextmanager

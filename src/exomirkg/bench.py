@@ -183,23 +183,25 @@ def table(results: dict) -> str:
 
 
 # --------------------------------------------------------------------------- endpoint under load
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
     import socket
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
+    """Wait until ``url`` answers; fail early when the server ``process`` exits."""
     import urllib.request
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RuntimeError(f"the server exited with code {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except OSError:
+        except Exception:           # refused, reset, half-started: not up yet
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout:g} s")
 
@@ -267,11 +269,11 @@ def compare_endpoints(project: Project, store_dir: Path, queries: dict[str, str]
     }
     results: dict = {"concurrency": concurrency, "requests": requests, "budget_s": budget, "workers": workers, "queries": {}}
     for server, command in servers.items():
-        port = _free_port()
+        port = free_port()
         argv, url = command(port)
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            _wait_until_up(f"{url}?query=ASK%7B%7D", process)
+            wait_until_up(f"{url}?query=ASK%7B%7D", process)
             for name, text in queries.items():
                 load_test(url, text, 1, 1, 0)            # warm the caches
                 results["queries"].setdefault(name, {})[server] = load_test(url, text, concurrency, requests, budget)

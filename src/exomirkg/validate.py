@@ -336,17 +336,18 @@ ENGINE_FUNCTIONS = {"pyshacl": _pyshacl, "rudof": _rudof, "jena": _jena}
 
 
 # --------------------------------------------------------------------------- SHACL on files, in parts
-def _engine_on_file(engine: str, data_nt: Path, shapes_path: Path) -> list[Violation]:
+def _engine_on_file(engine: str, data_nt: Path, shapes_path: Path, gc_threads: int | None = None) -> list[Violation]:
     """The SHACL violations of one N-Triples file, by any engine."""
     shapes = Graph().parse(shapes_path, format="turtle")
     if engine == "jena":
         from .jena import shacl_validate
-        return _report_violations(Graph().parse(data=shacl_validate(data_nt, shapes_path), format="turtle"), shapes)
+        report = shacl_validate(data_nt, shapes_path, gc_threads=gc_threads)
+        return _report_violations(Graph().parse(data=report, format="turtle"), shapes)
     return ENGINE_FUNCTIONS[engine](Graph().parse(data_nt, format="nt"), shapes)[0]
 
 
-def _file_job(args: tuple[str, str, str]) -> list[Violation]:
-    return _engine_on_file(args[0], Path(args[1]), Path(args[2]))
+def _file_job(args: tuple[str, str, str, int | None]) -> list[Violation]:
+    return _engine_on_file(args[0], Path(args[1]), Path(args[2]), args[3])
 
 
 def nanopublication_of(graph_name: str) -> str | None:
@@ -389,7 +390,9 @@ def split_into_parts(quads: Iterable, folder: Path, parts: int) -> list[Path]:
 def validate_parts(parts: list[Path], shapes_path: Path, engine: str = "jena", processes: int = 2) -> list[Violation]:
     """SHACL on independent part files (:func:`split_into_parts`), ``processes`` at a time; the
     union of their results, one per (focus, path, component, value)."""
-    jobs = [(engine, str(part), str(shapes_path)) for part in parts]
+    import os
+    gc_threads = max(1, (os.cpu_count() or 1) // processes) if processes > 1 else None
+    jobs = [(engine, str(part), str(shapes_path), gc_threads) for part in parts]
     if processes > 1 and len(jobs) > 1:
         if engine == "jena":             # each part is its own JVM: threads are enough
             from concurrent.futures import ThreadPoolExecutor
