@@ -1,9 +1,8 @@
 """Synthetic claims with the real shape, for benchmarks: deterministic by seed.
 
 Claims are drawn from real identifier pools (every human mature miRNA of miRBase, every gene of
-the HGNC table,
-GO processes, CL cells, Cellosaurus lines, UBERON biofluids, MONDO diseases, ChEBI drugs, ECO
-evidence, the review's numbered references and real quotes of the review), one claim type after
+the HGNC table, the review's GO processes, CL cells, Cellosaurus lines, UBERON biofluids, MONDO
+diseases, ChEBI drugs, ECO evidence, numbered references and real quotes), one claim type after
 another so that every type is present, and go through the same builder as the real claims.
 """
 from __future__ import annotations
