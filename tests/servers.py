@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from exomirkg.bench import free_port, wait_until_up
+from exomirkg.bench import free_port, stop, wait_until_up
 
 
 def require(binary: str, install: str) -> str:
@@ -41,8 +41,7 @@ def oxigraph_server(folder: Path):
         wait_for(f"{base}/query?query=ASK%7B%7D")
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 VIRTUOSO_INI = """[Database]
@@ -85,8 +84,4 @@ def virtuoso_server(folder: Path):
         wait_for(f"{base}/sparql?query=ASK%7B%7D", 90)
         yield base, isql
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)

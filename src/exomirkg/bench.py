@@ -206,6 +206,16 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: fl
     raise RuntimeError(f"{url} did not answer within {timeout:g} s")
 
 
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server process: terminate, and kill it if it has not exited after ``timeout`` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def load_test(url: str, query: str, concurrency: int = 4, requests: int = 40, budget: float = 3.0) -> dict:
     """``concurrency`` clients send the query (GET, JSON results) back to back until ``requests``
     answers came or ``budget`` seconds passed (at least one round each); returns answers per
@@ -271,18 +281,14 @@ def compare_endpoints(project: Project, store_dir: Path, queries: dict[str, str]
     for server, command in servers.items():
         port = free_port()
         argv, url = command(port)
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_until_up(f"{url}?query=ASK%7B%7D", process)
             for name, text in queries.items():
                 load_test(url, text, 1, 1, 0)            # warm the caches
                 results["queries"].setdefault(name, {})[server] = load_test(url, text, concurrency, requests, budget)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
     ratios = []
     for figures in results["queries"].values():
         ours, raw = figures["exomirkg"], figures["oxigraph"]
