@@ -147,7 +147,8 @@ def test_streamed_quads_and_validation_parts_hold_the_whole_kg(project, built, t
     import pyoxigraph as ox
     from exomirkg.validate import nanopublication_of
     quads, parts = io.StringIO(), [io.StringIO(), io.StringIO(), io.StringIO()]
-    count = _builder(project).write_nquads(built.curation, quads, parts)
+    from exomirkg.claimgraph import ValidationParts
+    count = _builder(project).write_nquads(built.curation, quads, ValidationParts(parts))
     streamed = quads.getvalue().splitlines(keepends=True)
     assert count == len(streamed) and sorted(streamed) == _builder(project).nquad_lines(built.curation)
     whole = {q.triple for q in ox.parse(quads.getvalue().encode(), format=ox.RdfFormat.N_QUADS)}

@@ -64,7 +64,7 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
     """
     from contextlib import ExitStack
 
-    from .claimgraph import ClaimGraphBuilder
+    from .claimgraph import ClaimGraphBuilder, ValidationParts
     from .curation import CurationSchema
     from .identifiers import PrefixRegistry
     from .reference import ReferenceTables
@@ -86,12 +86,12 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
         with ExitStack() as files:
             quads = files.enter_context(open(work / "kg.nq", "w", encoding="utf-8"))
             handles = [files.enter_context(open(path, "w", encoding="utf-8")) for path in part_paths]
-            figures["quads"] = _timed(seconds, "build", lambda: builder.write_nquads(curation, quads, handles))
+            figures["quads"] = _timed(seconds, "build", lambda: builder.write_nquads(curation, quads, ValidationParts(handles)))
         # validate, then load: SHACL on the parts (one JVM each, in parallel), the structure checks
         # on the loaded store, then the queries
         found = _timed(seconds, "validate_shacl", lambda: validate_parts(part_paths, project.shapes_path, engine, parts))
         store = _timed(seconds, "load", lambda: EmbeddedStore(work / "kg.nq", ontology, quads_format="nquads"))
-        structure = _timed(seconds, "validate_structure", lambda: structure_violations(store._store))
+        structure = _timed(seconds, "validate_structure", lambda: structure_violations(store.pyoxigraph))
         seconds["validate"] = round(seconds["validate_shacl"] + seconds["validate_structure"], 3)
         figures["queries"] = _query_figures(store, project)
         seconds["queries_total"] = round(sum(q["median_ms"] for q in figures["queries"].values()) / 1000, 3)
@@ -106,8 +106,8 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
             import pyoxigraph as ox
             out = work / "release"
             out.mkdir()
-            store._store.dump(output=str(out / "exomir-kg.nq"), format=ox.RdfFormat.N_QUADS)
-            store._store.dump(output=str(out / "exomir-kg.trig"), format=ox.RdfFormat.TRIG)
+            store.pyoxigraph.dump(output=str(out / "exomir-kg.nq"), format=ox.RdfFormat.N_QUADS)
+            store.pyoxigraph.dump(output=str(out / "exomir-kg.trig"), format=ox.RdfFormat.TRIG)
             sums = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in sorted(out.iterdir())]
             (out / "SHA256SUMS").write_text("\n".join(sums) + "\n")
         _timed(seconds, "release_data", release_data)

@@ -86,6 +86,24 @@ class QuadSink:
         self._emit(list(self.entity_lines), True)
 
 
+class ValidationParts:
+    """N-Triples part files that validate independently (why: :func:`exomirkg.validate.split_into_parts`):
+    each nanopublication's triples go to one part, round robin in order of first appearance; shared
+    triples (owner None) go to every part."""
+
+    def __init__(self, handles: Sequence[TextIO]):
+        self.handles = list(handles)
+        self._assigned: dict[str, int] = {}
+
+    def write(self, owner: str | None, lines: list[str]) -> None:
+        if owner is None:
+            for handle in self.handles:
+                handle.writelines(lines)
+        else:
+            index = self._assigned.setdefault(owner, len(self._assigned) % len(self.handles))
+            self.handles[index].writelines(lines)
+
+
 class QuadGraph:
     """A named graph of a :class:`QuadSink`: ``add((s, p, o))`` like an rdflib graph."""
 
@@ -348,14 +366,13 @@ class ClaimGraphBuilder:
             self.issue(issue)
         self.sink.finish()
 
-    def write_nquads(self, curation: Curation, quads: TextIO, parts: Sequence[TextIO] = ()) -> int:
+    def write_nquads(self, curation: Curation, quads: TextIO, parts: ValidationParts | None = None) -> int:
         """Stream the KG as N-Quads to ``quads``, claim by claim; return the quad count.
 
-        With ``parts``, the same triples also go, without graph names, to N-Triples files that can
-        be validated independently: claim ``i`` to ``parts[i % len(parts)]``, and the shared
-        entity descriptions to every part (see :func:`exomirkg.validate.validate_parts`).
-        Memory stays small whatever the number of claims; the order is the build order (the same
-        input gives the same bytes).
+        With ``parts``, the same triples also go, without graph names, to N-Triples part files
+        that validate independently (each claim's nanopublication to one part, the shared entity
+        descriptions to every part). Memory stays small whatever the number of claims; the order
+        is the build order (the same input gives the same bytes).
         """
         count = 0
         claim_index = 0
@@ -364,12 +381,10 @@ class ClaimGraphBuilder:
             nonlocal count, claim_index
             count += len(lines)
             quads.writelines(lines)
-            if parts:
-                targets = parts if shared else (parts[claim_index % len(parts)],)
+            if parts is not None:
+                parts.write(None if shared else str(claim_index),
+                            [f"{line[:line.rindex(' <', 0, -3)]} .\n" for line in lines])
                 claim_index += 0 if shared else 1
-                triples = [f"{line[:line.rindex(' <', 0, -3)]} .\n" for line in lines]
-                for target in targets:
-                    target.writelines(triples)
         self._reset(emit)
         self._build(curation)
         return count
@@ -399,4 +414,4 @@ def union_graph(dataset: Dataset) -> Graph:
     return graph
 
 
-__all__ = ["ClaimGraphBuilder", "QuadSink", "literal", "union_graph", "REVIEW"]
+__all__ = ["ClaimGraphBuilder", "QuadSink", "ValidationParts", "literal", "union_graph", "REVIEW"]

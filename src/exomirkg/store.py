@@ -84,6 +84,13 @@ class EmbeddedStore:
         embedded.engine, embedded._store = "oxigraph", store
         return embedded
 
+    @property
+    def pyoxigraph(self):
+        """The pyoxigraph Store underneath (for dumps and the structure checks)."""
+        if self.engine != "oxigraph":
+            raise ExomirError("this store runs on rdflib, not pyoxigraph")
+        return self._store
+
     @classmethod
     def for_project(cls, project: Project, engine: str = "oxigraph") -> "EmbeddedStore":
         kg, ontology = store_files(project)

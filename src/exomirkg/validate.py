@@ -24,7 +24,7 @@ from typing import Iterable
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from .claimgraph import union_graph
+from .claimgraph import ValidationParts, union_graph
 from .errors import ExomirError
 from .namespaces import CLAIM, EXO, NANOPUB, NP
 from .store import ONTOLOGY_GRAPH
@@ -370,17 +370,12 @@ def split_into_parts(quads: Iterable, folder: Path, parts: int) -> list[Path]:
     import pyoxigraph as ox
     paths = [folder / f"part-{index + 1}.nt" for index in range(parts)]
     handles = [open(path, "w", encoding="utf-8") for path in paths]
-    assigned: dict[str, int] = {}
+    writer = ValidationParts(handles)
     try:
         for quad in quads:
             graph = quad.graph_name
             owner = nanopublication_of(graph.value) if isinstance(graph, ox.NamedNode) else None
-            line = f"{quad.triple} .\n"
-            if owner is None:
-                for handle in handles:
-                    handle.write(line)
-            else:
-                handles[assigned.setdefault(owner, len(assigned) % parts)].write(line)
+            writer.write(owner, [f"{quad.triple} .\n"])
     finally:
         for handle in handles:
             handle.close()
@@ -408,6 +403,11 @@ def validate_parts(parts: list[Path], shapes_path: Path, engine: str = "jena", p
 
 
 # --------------------------------------------------------------------------- entry point
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+
+
 def validate(dataset: Dataset, shapes_path: Path, engine: str = "pyshacl", parts: int | None = None,
              processes: int = 1) -> ValidationReport:
     """Validate a dataset against the shapes, plus the nanopublication structure when it has named graphs.
@@ -415,8 +415,7 @@ def validate(dataset: Dataset, shapes_path: Path, engine: str = "pyshacl", parts
     With ``parts`` the graph is validated in that many independent parts (:func:`split_into_parts`),
     ``processes`` at a time: the same violations, in time linear in the number of claims.
     """
-    if engine not in ENGINES:
-        raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    _check_engine(engine)
     shapes = Graph().parse(shapes_path, format="turtle")
     data = union_graph(dataset)
     report = None
@@ -442,8 +441,7 @@ def validate_nquads(path: Path, shapes_path: Path, engine: str = "jena", parts: 
     already holding it), SHACL on independent parts written from the store, the structure checks
     on the store."""
     import pyoxigraph as ox
-    if engine not in ENGINES:
-        raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    _check_engine(engine)
     if store is None:
         store = ox.Store()
         try:
