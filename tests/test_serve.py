@@ -176,6 +176,22 @@ def test_landing_page_and_stored_query_page(server):
     assert bad[0] == 400 and "its parameters" in bad[2].decode()
 
 
+def test_keep_alive_connection_answers_request_after_request(server):
+    """Clients that keep their connection open (browsers, requests sessions) get every answer whole."""
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", server.httpd.server_address[1], timeout=30)
+    try:
+        for accept in ("text/csv", "application/sparql-results+json", "text/csv"):
+            connection.request("GET", f"/sparql?{urllib.parse.urlencode({'query': SELECT_TARGETS})}",
+                               headers={"Accept": accept})
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status == 200 and not response.will_close
+            assert body.decode().count("claim/C") == 10
+    finally:
+        connection.close()
+
+
 def test_bounded_concurrent_load_has_no_errors(server):
     urls = [f"{server.base_url}/sparql?{urllib.parse.urlencode({'query': SELECT_TARGETS})}",
             f"{server.base_url}/claim/C131", f"{server.base_url}/mirna/MIMAT0000254"]

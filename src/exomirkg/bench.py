@@ -263,11 +263,31 @@ def load_test(url: str, query: str, concurrency: int = 4, requests: int = 40, bu
             "rows": rows[0] if rows else None}
 
 
+def keep_alive_latency(url: str, query: str, requests: int = 50) -> float:
+    """Median milliseconds of ``requests`` answers on one kept-alive connection, one at a time."""
+    import http.client
+    import urllib.parse
+    parts = urllib.parse.urlsplit(url)
+    target = f"{parts.path}?{urllib.parse.urlencode({'query': query})}"
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    latencies = []
+    try:
+        for _ in range(requests):
+            sent = time.perf_counter()
+            connection.request("GET", target, headers={"Accept": "application/sparql-results+json"})
+            connection.getresponse().read()
+            latencies.append(time.perf_counter() - sent)
+    finally:
+        connection.close()
+    return round(statistics.median(latencies) * 1000, 3)
+
+
 def compare_endpoints(project: Project, store_dir: Path, queries: dict[str, str], concurrency: int = 4,
                       requests: int = 40, budget: float = 3.0, workers: int = 2) -> dict:
     """Every query under the same bounded load (``concurrency`` clients) on the raw Oxigraph server
     (``oxigraph serve-read-only``) and on ``exomirkg serve --prepared``, both over ``store_dir``,
-    one server at a time; ``ratio`` is the endpoint's answers per second over Oxigraph's."""
+    one server at a time; ``ratio`` is the endpoint's answers per second over Oxigraph's;
+    ``keep_alive_ask_ms`` is each server's median latency on one kept-alive connection."""
     import shutil
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     servers = {
@@ -284,6 +304,7 @@ def compare_endpoints(project: Project, store_dir: Path, queries: dict[str, str]
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_until_up(f"{url}?query=ASK%7B%7D", process)
+            results.setdefault("keep_alive_ask_ms", {})[server] = keep_alive_latency(url, "ASK {}")
             for name, text in queries.items():
                 load_test(url, text, 1, 1, 0)            # warm the caches
                 results["queries"].setdefault(name, {})[server] = load_test(url, text, concurrency, requests, budget)

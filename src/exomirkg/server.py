@@ -162,6 +162,9 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "exomir-kg"
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: with Nagle's algorithm on, a keep-alive client
+        # waits for its delayed ACK (about 40 ms) before each answer's body
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args) -> None:     # quiet by default
             pass
