@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from exomirkg.cli import main
-from exomirkg.queries import SERVICE_LINE, BadParameter, UnknownQuery, examples_graph, find, values_line
+from exomirkg.queries import SERVICE_LINE, BadParameter, UnknownQuery, examples_graph, find, page_clause, values_line
 from exomirkg.store import EmbeddedStore
 
 
@@ -45,6 +45,9 @@ def test_at_least_twenty_stored_queries_with_metadata(queries):
     for query in queries.values():
         assert query.title and query.question.endswith(("?", ".)")) and query.keywords, query.name
         for param in query.parameters:
+            if param.variable in ("LIMIT", "OFFSET"):     # the text's own page is the documented default
+                assert page_clause(param.variable).findall(query.text) == [f"{param.variable} {param.example}"], query.name
+                continue
             line = SERVICE_LINE if param.variable == "SERVICE" else values_line(param.variable)
             assert len(line.findall(query.text)) == 1, (query.name, param.name)
 
@@ -102,6 +105,48 @@ def test_unknown_query_and_bad_parameters_list_the_valid_ones(project, queries, 
         queries["claim-provenance"].bind({"claim": "claim 12"}, registry)
     assert "VALUES ?claim { <https://w3id.org/exomir-kg/claim/C012> }" in \
         queries["claim-provenance"].bind({"claim": "C012"}, registry)
+
+
+# ----------------------------------------------------------------------------- pages
+PAGED = ["pathways", "biomarker-performance", "opposite-directions", "retracted-claims", "mirna-genes"]
+
+
+@pytest.mark.parametrize("name", PAGED)
+def test_pages_split_the_whole_answer_without_overlap(stores, queries, registry, name):
+    """Page after page (3 answers each) gives every answer of the unpaged query exactly once,
+    each page sorted; the last page is short, and next_page then says there is none."""
+    query = queries[name]
+    everything = rows(stores, queries, registry, name, page_size="*")
+    assert len(everything) > 3
+    seen, values = [], {"page_size": "3"}
+    while values is not None:
+        page = rows(stores, queries, registry, name, **values)
+        assert len(page) <= 3
+        seen.extend(page)
+        values = query.next_page(values, len(page))
+    key = [tuple(sorted((k, str(v)) for k, v in row.items())) for row in seen]
+    assert len(key) == len(set(key)) and Counter(key) == Counter(
+        tuple(sorted((k, str(v)) for k, v in row.items())) for row in everything)
+
+
+def test_default_page_holds_the_whole_answer_on_the_review(stores, queries, registry):
+    for name, query in queries.items():
+        size = query.page_size({})
+        if size is not None:
+            assert len(rows(stores, queries, registry, name)) < size, name
+
+
+def test_page_parameters_are_checked(queries, registry):
+    query = queries["pathways"]
+    with pytest.raises(BadParameter, match="whole number of answers.*\\* for all"):
+        query.bind({"page_size": "-5"}, registry)
+    with pytest.raises(BadParameter, match="whole number of answers"):
+        query.bind({"offset": "next"}, registry)
+    assert "LIMIT" not in query.bind({"page_size": "*"}, registry).split("WHERE", 1)[1]
+    assert "LIMIT 20 OFFSET 40" in query.bind({"page_size": "20", "offset": "40"}, registry)
+    assert query.next_page({"page_size": "20", "offset": "40"}, 20) == {"page_size": "20", "offset": "60"}
+    assert query.next_page({"page_size": "20"}, 19) is None
+    assert queries["targets-of-mirna"].next_page({}, 10**6) is None
 
 
 # ----------------------------------------------------------------------------- the answers
@@ -327,3 +372,8 @@ def test_query_cli_formats_list_stdin_and_errors(project):
     assert bad.exit_code == 2 and "its parameters: mirna" in bad.output
     broken = runner.invoke(main, ["query", "-", *root], input="SELECT WHERE {")
     assert broken.exit_code == 2 and "error:" in broken.output
+    paged = runner.invoke(main, ["query", "pathways", "--param", "page_size=2", "--format", "csv", *root])
+    assert paged.exit_code == 0 and len(paged.stdout.splitlines()) == 3
+    assert "the next page: --param page_size=2 --param offset=2" in paged.stderr
+    last = runner.invoke(main, ["query", "pathways", "--format", "csv", *root])
+    assert last.exit_code == 0 and "next page" not in last.stderr

@@ -176,6 +176,13 @@ def test_landing_page_and_stored_query_page(server):
     assert bad[0] == 400 and "its parameters" in bad[2].decode()
 
 
+def test_a_full_page_links_to_the_next_one(server):
+    page = fetch(f"{server.base_url}/query?name=pathways&page_size=2", "text/html")[2].decode()
+    assert "2 row(s)" in page and 'href="/query?name=pathways&amp;page_size=2&amp;offset=2"' in page
+    last = fetch(f"{server.base_url}/query?name=pathways", "text/html")[2].decode()
+    assert "row(s)" in last and "Next page" not in last
+
+
 def test_keep_alive_connection_answers_request_after_request(server):
     """Clients that keep their connection open (browsers, requests sessions) get every answer whole."""
     import http.client

@@ -206,7 +206,8 @@ def query(root: Path | None, query: str | None, list_queries: bool, params: tupl
                 click.echo("\n(give a query NAME, a FILE.rq or - to run one)")
             return
         stored = ad_hoc(sys.stdin.read()) if query == "-" else find(folder, query)
-        text = stored.bind(_parse_params(params), PrefixRegistry.load(project.prefixes_path))
+        values = _parse_params(params)
+        text = stored.bind(values, PrefixRegistry.load(project.prefixes_path))
         if show:
             click.echo(text)
             return
@@ -216,6 +217,11 @@ def query(root: Path | None, query: str | None, list_queries: bool, params: tupl
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     click.echo(render(result, output_format), nl=False)
+    following = stored.next_page(values, len(result.rows))
+    if following is not None:
+        click.echo(f"(a full page of {len(result.rows)} answers: more may follow; the next page: "
+                   + " ".join(f"--param {k}={v}" for k, v in following.items())
+                   + "; every answer: --param page_size=*)", err=True)
 
 
 def _run_all(project: Project, engine: str) -> None:

@@ -56,6 +56,13 @@ def result_table(variables: list[str], rows: list[tuple]) -> str:
     return f'<table class="results"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><p>{len(rows)} row(s)</p>'
 
 
+def next_page_link(name: str, values: dict[str, str], page_size: int) -> str:
+    """The note under a full page of a paged stored query, with a link to the next page."""
+    href = "/query?" + urlencode({"name": name, **values})
+    return (f'<p class="page">This page holds {page_size} answers, the page size: more may follow. '
+            f'<a class="next" href="{escape(href)}">Next page</a></p>')
+
+
 def landing(counts: list[tuple[str, str]], total: int, queries: list, example_query: str) -> bytes:
     items = "".join(
         f'<tr><td><a class="run" href="/query?{urlencode({"name": q.name})}">{escape(q.title)}</a></td>'
@@ -136,4 +143,4 @@ def not_found(path: str) -> bytes:
     return page("Not found", f"<p>Nothing is known here about <code>{escape(path)}</code>.</p>")
 
 
-__all__ = ["page", "landing", "claim_page", "entity_page", "query_page", "not_found", "local_link", "result_table"]
+__all__ = ["page", "landing", "claim_page", "entity_page", "query_page", "next_page_link", "not_found", "local_link", "result_table"]

@@ -14,6 +14,11 @@ clause; a ``# federates: URL`` line names each endpoint a federated query calls.
 string), ``integer``, ``curie`` (expanded with ontology/prefixes.tsv), ``iri`` and ``claim`` (a claim
 id such as C131, expanded to the claim's IRI).
 
+Listing queries answer one page at a time: a parameter whose variable is ``LIMIT`` sets the page
+size (the query's ``LIMIT n``; ``*`` removes it: every answer), one whose variable is ``OFFSET``
+the answers skipped (``OFFSET n``). The page is the first answers the store finds, sorted by the
+query's ORDER BY; :meth:`StoredQuery.next_page` says which parameters ask for the next one.
+
 The same headers give the queries' metadata in the SIB sparql-examples form
 (``queries/sparql-examples.ttl``, written by :func:`write_examples`).
 """
@@ -34,6 +39,7 @@ SCHEMA = Namespace("https://schema.org/")
 EXAMPLES = Namespace(BASE + "queries/")
 ENDPOINT = URIRef(BASE + "sparql")
 PARAM_KINDS = ("literal", "integer", "curie", "iri", "claim")
+PAGE_CLAUSES = ("LIMIT", "OFFSET")
 
 
 class UnknownQuery(ExomirError):
@@ -85,9 +91,35 @@ class StoredQuery:
                 iri = _sparql_value(param, raw, prefixes)
                 text = SERVICE_LINE.sub(lambda m: f"SERVICE {m.group(1) or ''}{iri}", text, count=1)
                 continue
+            if param.variable in PAGE_CLAUSES:    # the page: LIMIT n (or none, for *) and OFFSET n
+                if raw == "*" and param.variable == "LIMIT":
+                    text = page_clause("LIMIT").sub("", text, count=1)
+                    continue
+                if not re.fullmatch(r"\d+", raw):
+                    raise BadParameter(f"parameter {param.name!r} must be a whole number of answers, not {raw!r}"
+                                       + ("; * for all of them" if param.variable == "LIMIT" else ""))
+                text = page_clause(param.variable).sub(f"{param.variable} {int(raw)}", text, count=1)
+                continue
             value = "UNDEF" if raw == "*" else _sparql_value(param, raw, prefixes)
             text = values_line(param.variable).sub(lambda _: f"VALUES {param.variable} {{ {value} }}", text, count=1)
         return text
+
+    def page_size(self, values: dict[str, str]) -> int | None:
+        """The number of answers a page holds with these parameters; None when not paged."""
+        param = next((p for p in self.parameters if p.variable == "LIMIT"), None)
+        if param is None:
+            return None
+        raw = values.get(param.name, param.example)
+        return None if raw == "*" else int(raw)
+
+    def next_page(self, values: dict[str, str], answers: int) -> dict[str, str] | None:
+        """The parameters of the next page when this one came back full (``answers`` = page size),
+        else None: a short page is the last."""
+        size = self.page_size(values)
+        offset = next((p for p in self.parameters if p.variable == "OFFSET"), None)
+        if size is None or offset is None or answers < size:
+            return None
+        return {**values, offset.name: str(int(values.get(offset.name, offset.example)) + size)}
 
     @property
     def is_federated(self) -> bool:
@@ -96,6 +128,11 @@ class StoredQuery:
 
 
 SERVICE_LINE = re.compile(r"SERVICE\s+(SILENT\s+)?<[^>]*>", re.IGNORECASE)
+
+
+def page_clause(clause: str) -> re.Pattern[str]:
+    """The ``LIMIT n`` or ``OFFSET n`` of a paged query."""
+    return re.compile(r"\b" + clause + r"\s+\d+\b")
 
 
 def values_line(variable: str) -> re.Pattern[str]:
@@ -140,8 +177,10 @@ def read_query(path: Path) -> StoredQuery:
     params = []
     for spec in header.get("param", []):
         parts = [p.strip() for p in spec.split("|")]
-        if len(parts) != 5 or parts[2] not in PARAM_KINDS or not (parts[1].startswith("?") or parts[1] == "SERVICE"):
-            raise ExomirError(f"{path}: bad '# param:' line {spec!r} (name | ?var | kind | description | example)")
+        if len(parts) != 5 or parts[2] not in PARAM_KINDS or not (
+                parts[1].startswith("?") or parts[1] == "SERVICE" or (parts[1] in PAGE_CLAUSES and parts[2] == "integer")):
+            raise ExomirError(f"{path}: bad '# param:' line {spec!r} (name | ?var | kind | description | example; "
+                              f"LIMIT and OFFSET are integers)")
         params.append(Parameter(*parts))
     return StoredQuery(
         name=path.stem, path=path, title=header["title"][0], question=header["question"][0],

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlparse
 from .federation import ServiceAllowlist, ServiceRefused
 from .endpoint import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, Answer, QueryWorkers, ensure_store
 from .namespaces import BASE, CLAIM, EXO, NANOPUB
-from .pages import claim_page, entity_page, landing, not_found, query_page, result_table
+from .pages import claim_page, entity_page, landing, next_page_link, not_found, query_page, result_table
 from .project import Project
 from .queries import BadParameter, StoredQuery, catalogue
 from .store import EmbeddedStore, QueryResult, _json_term
@@ -305,9 +305,10 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
 
         def query_page(self, params: dict[str, str]) -> None:
             stored: StoredQuery | None = kg.queries.get(params.get("name", ""))
+            values = {k: v for k, v in params.items() if k != "name"}
             if stored is not None:
                 try:
-                    text = stored.bind({k: v for k, v in params.items() if k != "name"}, kg.registry)
+                    text = stored.bind(values, kg.registry)
                 except BadParameter as error:
                     return self.send(400, "text/html; charset=utf-8", query_page(stored.title, stored.question, stored.text, "", str(error)))
                 title, question = stored.title, stored.question
@@ -331,6 +332,9 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
                 variables = data["head"]["vars"]
                 rows = [tuple(_json_term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
                 table = result_table(variables, rows)
+                following = stored.next_page(values, len(rows)) if stored is not None else None
+                if following is not None:
+                    table += next_page_link(stored.name, following, len(rows))
             self.send(200, "text/html; charset=utf-8", query_page(title, question, text, table))
 
         def resource(self, iri: str, params: dict[str, str]) -> None:
