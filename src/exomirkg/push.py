@@ -8,6 +8,7 @@ target graph as it was.
 """
 from __future__ import annotations
 
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -75,6 +76,25 @@ class _Client:
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager) if target.auth == "digest"
                             else urllib.request.HTTPBasicAuthHandler(manager))
         self.opener = urllib.request.build_opener(*handlers)
+        self._digest = handlers[0] if handlers and target.auth == "digest" else None
+
+    def _authorize(self, request: urllib.request.Request) -> None:
+        """Digest-sign an upload before it is sent: unsigned, the store answers 401 and may close
+        the connection while the body is still being written (a broken pipe, nothing retried)."""
+        if self._digest is None:
+            return
+        probe = urllib.request.Request(request.full_url, method="GET")
+        try:
+            with urllib.request.urlopen(probe, timeout=self.target.timeout):
+                return                                        # no challenge: nothing to sign
+        except urllib.error.HTTPError as error:
+            challenge = error.headers.get("WWW-Authenticate", "")
+            if error.code != 401 or not challenge.lower().startswith("digest "):
+                return
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+        signature = self._digest.get_authorization(request, fields)
+        if signature:
+            request.add_unredirected_header("Authorization", f"Digest {signature}")
 
     def sparql(self, endpoint: str, text: str, update: bool = False):
         from SPARQLWrapper import JSON
@@ -92,6 +112,7 @@ class _Client:
         url = f"{self.target.gsp_endpoint}?{urllib.parse.urlencode({self.target.gsp_graph_param: graph})}"
         request = urllib.request.Request(url, data=body, method=method,
                                          headers={"Content-Type": "application/n-triples"})
+        self._authorize(request)
         with self.opener.open(request, timeout=self.target.timeout) as response:
             if response.status >= 300:
                 raise PushError(f"Graph Store {method} answered {response.status}")
