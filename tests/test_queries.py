@@ -146,6 +146,7 @@ def test_page_parameters_are_checked(queries, registry):
     assert "LIMIT 20 OFFSET 40" in query.bind({"page_size": "20", "offset": "40"}, registry)
     assert query.next_page({"page_size": "20", "offset": "40"}, 20) == {"page_size": "20", "offset": "60"}
     assert query.next_page({"page_size": "20"}, 19) is None
+    assert query.next_page({"page_size": "0"}, 0) is None
     assert queries["targets-of-mirna"].next_page({}, 10**6) is None
 
 

@@ -117,7 +117,7 @@ class StoredQuery:
         else None: a short page is the last."""
         size = self.page_size(values)
         offset = next((p for p in self.parameters if p.variable == "OFFSET"), None)
-        if size is None or offset is None or answers < size:
+        if not size or offset is None or answers < size:       # unpaged, LIMIT 0, or a short page
             return None
         return {**values, offset.name: str(int(values.get(offset.name, offset.example)) + size)}
 
@@ -180,7 +180,7 @@ def read_query(path: Path) -> StoredQuery:
         if len(parts) != 5 or parts[2] not in PARAM_KINDS or not (
                 parts[1].startswith("?") or parts[1] == "SERVICE" or (parts[1] in PAGE_CLAUSES and parts[2] == "integer")):
             raise ExomirError(f"{path}: bad '# param:' line {spec!r} (name | ?var | kind | description | example; "
-                              f"LIMIT and OFFSET are integers)")
+                              "LIMIT and OFFSET are integers)")
         params.append(Parameter(*parts))
     return StoredQuery(
         name=path.stem, path=path, title=header["title"][0], question=header["question"][0],
