@@ -3,11 +3,12 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-.PHONY: all setup build validate queries reason test clean
+.PHONY: all setup build validate queries reason release test clean
 
-all: build validate queries reason
-	@echo "main job done: KG in kg/ (see README for what to query next)"
+all: build validate queries reason release
+	@echo "main job done: KG in kg/, release $(VERSION) in dist/$(VERSION)/ (see README for what to query next)"
 
 setup: $(STAMP)
 
@@ -29,6 +30,9 @@ queries: $(STAMP)
 
 reason: $(STAMP)
 	$(BIN)/exomirkg reason
+
+release: $(STAMP)
+	$(BIN)/exomirkg release $(VERSION) --out dist --force
 
 test: $(STAMP)
 	$(BIN)/pytest
