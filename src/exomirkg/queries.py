@@ -109,8 +109,13 @@ class StoredQuery:
         param = next((p for p in self.parameters if p.variable == "LIMIT"), None)
         if param is None:
             return None
-        raw = values.get(param.name, param.example)
+        raw = values.get(param.name) or self._page_default("LIMIT")
         return None if raw == "*" else int(raw)
+
+    def _page_default(self, clause: str) -> str:
+        """The number the stored text's own ``LIMIT n`` / ``OFFSET n`` holds: the default page."""
+        match = page_clause(clause).search(self.text)
+        return match.group(0).split()[-1] if match else "0"
 
     def next_page(self, values: dict[str, str], answers: int) -> dict[str, str] | None:
         """The parameters of the next page when this one came back full (``answers`` = page size),
@@ -119,7 +124,7 @@ class StoredQuery:
         offset = next((p for p in self.parameters if p.variable == "OFFSET"), None)
         if not size or offset is None or answers < size:       # unpaged, LIMIT 0, or a short page
             return None
-        return {**values, offset.name: str(int(values.get(offset.name, offset.example)) + size)}
+        return {**values, offset.name: str(int(values.get(offset.name) or self._page_default("OFFSET")) + size)}
 
     @property
     def is_federated(self) -> bool:
