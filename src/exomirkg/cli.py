@@ -256,12 +256,21 @@ def _run_all(project: Project, engine: str) -> None:
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Largest answer (rows or triples) served.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--max-body", default=1_048_576, show_default=True, type=int,
+              help="Largest request body in bytes; a larger one is refused (413) before it is read.")
+@click.option("--max-memory", default=2048, show_default=True, type=int,
+              help="Address space of one query worker in MB (store included); a query needing more is stopped (503). 0: no limit.")
+@click.option("--slow-after", default=1.0, show_default=True, type=float,
+              help="Seconds after which a query counts as long; at most workers-1 long queries run at once.")
+@click.option("--queue", default=64, show_default=True, type=int,
+              help="Requests that may wait for a free worker; more get 503 with Retry-After.")
 @click.option("--allow-service", multiple=True, metavar="URL",
               help="Also allow SERVICE calls to this endpoint (repeatable); public biomedical endpoints are allowed by default.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="YAML file with 'allow_service: [URL, ...]'.")
 def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepared: bool, timeout: float, max_rows: int,
-          workers: int, allow_service: tuple[str, ...], config_file: Path | None) -> None:
+          workers: int, max_body: int, max_memory: int, slow_after: float, queue: int, allow_service: tuple[str, ...],
+          config_file: Path | None) -> None:
     """Serve the KG: SPARQL 1.1 endpoint at /sparql, HTML pages, dereferenceable IRIs (read-only).
 
     SERVICE calls go only to allowlisted endpoints; any other is refused (403) before anything is sent.
@@ -274,7 +283,9 @@ def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepa
         if prepared and store_dir is None:
             raise ExomirError("--prepared needs --store FOLDER")
         server = KnowledgeGraphServer(project, store_dir or project.root / ".exomirkg" / "store",
-                                      ServerConfig(host, port, timeout, max_rows, workers, allowlist), prepared)
+                                      ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                                                   allowlist=allowlist, max_body=max_body, memory_mb=max_memory,
+                                                   slow_after=slow_after, queue=queue), prepared)
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

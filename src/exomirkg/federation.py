@@ -200,11 +200,13 @@ class ServiceAllowlist:
             allowed |= set(data.get("allow_service", []) or [])
         return cls({a.rstrip("/") for a in allowed} | allowed)
 
-    def check(self, text: str) -> None:
-        """Raise :class:`ServiceRefused` when the query calls an endpoint not on the list."""
-        for iri in service_iris(text):
+    def check(self, text: str) -> list[str]:
+        """The endpoints the query calls; :class:`ServiceRefused` when one is not on the list."""
+        services = service_iris(text)
+        for iri in services:
             if iri.startswith("?"):
                 raise ServiceRefused(f"SERVICE {iri}: a variable endpoint cannot be checked against the allowlist")
             if iri not in self.allowed and iri.rstrip("/") not in self.allowed:
                 raise ServiceRefused(f"SERVICE <{iri}> is not on this server's allowlist; allowed: "
                                      + ", ".join(sorted(self.allowed)) + " (extend it with --allow-service or the config file)")
+        return services

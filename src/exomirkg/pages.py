@@ -113,7 +113,8 @@ def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quote
 <h2>Evidence and provenance</h2><table>{prov_rows}</table>
 {"<h2>Problems of the review</h2>" + issue_html if issues else ""}
 <p>As RDF: <a href="/claim/{escape(claim_id)}?format=turtle">Turtle</a>,
-<a href="/claim/{escape(claim_id)}?format=json-ld">JSON-LD</a>, <a href="/np/{escape(claim_id)}">nanopublication (TriG)</a></p>"""
+<a href="/claim/{escape(claim_id)}?format=json-ld">JSON-LD</a>, <a href="/np/{escape(claim_id)}">nanopublication</a>
+(<a href="/np/{escape(claim_id)}?format=trig">TriG</a>)</p>"""
     return page(label, body)
 
 
@@ -122,13 +123,51 @@ def cell_doi(doi: str) -> str:
 
 
 def entity_page(iri: str, label: str, facts: list[tuple], claims: list[tuple], title_prefix: str = "") -> bytes:
-    fact_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v)}</td></tr>" for p, v in facts)
+    fact_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, value_label)}</td></tr>" for p, v, value_label in facts)
     claim_rows = "".join(f"<tr><td>{cell(c)}</td><td>{escape(t)}</td><td>{escape(l)}</td></tr>" for c, t, l in claims)
     body = f"""<p><a href="{escape(iri)}">{escape(iri)}</a></p>
 <table class="facts">{fact_rows}</table>
 <h2>Claims</h2><table class="claims"><tr><th>claim</th><th>type</th><th>label</th></tr>{claim_rows}</table>
-<p>{len(claims)} claim(s). As RDF: <a href="{escape(local_link(iri))}{'&' if '?' in local_link(iri) else '?'}format=turtle">Turtle</a></p>"""
+<p>{len(claims)} claim(s). As RDF: <a href="{escape(rdf_link(iri, "turtle"))}">Turtle</a></p>"""
     return page(f"{title_prefix}{label}", body)
+
+
+def rdf_link(iri: str, fmt: str) -> str:
+    """The local page of an IRI in an RDF format (``?format=``)."""
+    local = local_link(iri)
+    return f"{local}{'&' if '?' in local else '?'}{urlencode({'format': fmt})}"
+
+
+def triple_table(triples: list[tuple]) -> str:
+    """Triples as a table: (subject, its label, predicate, its label, object, its label) per row."""
+    body = "".join(f"<tr><td>{cell(s, sl)}</td><td>{cell(p, pl)}</td><td>{cell(o, ol)}</td></tr>"
+                   for s, sl, p, pl, o, ol in triples)
+    return f'<table class="triples"><tr><th>subject</th><th>predicate</th><th>object</th></tr>{body}</table>'
+
+
+def nanopub_page(iri: str, claim_id: str, graphs: dict[str, list[tuple]]) -> bytes:
+    """A nanopublication: its four graphs, each as a table."""
+    sections = "".join(
+        f'<h2 id="{escape(part)}"><a href="{escape(local_link(iri + "/" + part))}">{escape(part)}</a></h2>'
+        f"{triple_table(triples)}" for part, triples in graphs.items())
+    body = f"""<p>The nanopublication of claim <a href="/claim/{escape(claim_id)}">{escape(claim_id)}</a>:
+its head, assertion, provenance and publication information, each a named graph.</p>{sections}
+<p>As RDF: <a href="{escape(rdf_link(iri, "trig"))}">TriG (the four graphs)</a></p>"""
+    return page(f"Nanopublication {claim_id}", body)
+
+
+def graph_page(iri: str, triples: list[tuple], more: bool) -> bytes:
+    """A named graph: its triples (the first ones, when there are many)."""
+    note = f"<p>The first {len(triples)} triples; the whole graph is in the release.</p>" if more else \
+        f"<p>{len(triples)} triple(s).</p>"
+    body = f"""<p><a href="{escape(iri)}">{escape(iri)}</a> is a named graph of the KG.</p>{note}{triple_table(triples)}
+<p>As RDF: <a href="{escape(rdf_link(iri, "trig"))}">TriG</a>, <a href="{escape(rdf_link(iri, "turtle"))}">Turtle</a></p>"""
+    return page(f"Graph {iri[len(BASE):] if iri.startswith(BASE) else iri}", body)
+
+
+def error_page(status: int, message: str) -> bytes:
+    """An error answered to a browser."""
+    return page(f"Error {status}", f'<p class="error">{escape(message)}</p>')
 
 
 def query_page(title: str, question: str, text: str, table: str, error: str = "") -> bytes:
@@ -143,4 +182,5 @@ def not_found(path: str) -> bytes:
     return page("Not found", f"<p>Nothing is known here about <code>{escape(path)}</code>.</p>")
 
 
-__all__ = ["page", "landing", "claim_page", "entity_page", "query_page", "next_page_link", "not_found", "local_link", "result_table"]
+__all__ = ["page", "landing", "claim_page", "entity_page", "error_page", "graph_page", "nanopub_page", "query_page",
+           "next_page_link", "not_found", "local_link", "rdf_link", "result_table", "triple_table"]

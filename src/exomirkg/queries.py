@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -146,8 +147,9 @@ def values_line(variable: str) -> re.Pattern[str]:
 
 
 def _sparql_value(param: Parameter, raw: str, prefixes: PrefixRegistry) -> str:
+    """A parameter's value as a SPARQL term, written by pyoxigraph from a checked term (never pasted text)."""
     if param.kind == "literal":
-        return '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return str(ox.Literal(raw))
     if param.kind == "integer":
         if not re.fullmatch(r"-?\d+", raw):
             raise BadParameter(f"parameter {param.name!r} must be an integer, not {raw!r}")
@@ -158,12 +160,18 @@ def _sparql_value(param: Parameter, raw: str, prefixes: PrefixRegistry) -> str:
         return f"<{CLAIM}{raw}>"
     if param.kind == "curie":
         try:
-            return f"<{prefixes.iri(prefixes.parse(raw))}>"
+            return _iri(prefixes.iri(prefixes.parse(raw)), param)
         except IdentifierError as error:
             raise BadParameter(f"parameter {param.name!r}: {error}") from error
-    if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", raw):
-        raise BadParameter(f"parameter {param.name!r} must be an absolute IRI, not {raw!r}")
-    return f"<{raw}>"
+    return _iri(raw, param)
+
+
+def _iri(raw: str, param: Parameter) -> str:
+    """``<raw>`` when pyoxigraph parses ``raw`` as an absolute IRI, else :class:`BadParameter`."""
+    try:
+        return str(ox.NamedNode(raw))
+    except ValueError as error:
+        raise BadParameter(f"parameter {param.name!r} must be an absolute IRI, not {raw!r} ({error})") from None
 
 
 def read_query(path: Path) -> StoredQuery:

@@ -112,17 +112,7 @@ class EmbeddedStore:
             return QueryResult([], [], bool(result))
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT and ASK queries are supported here")
-        variables = [v.value for v in result.variables]
-        indexes = range(len(variables))
-        seen: dict = {}         # answers repeat terms (labels, types): convert each once
-
-        def convert(term):
-            found = seen.get(term)
-            if found is None and term is not None:
-                found = seen[term] = _ox_term(term)
-            return found
-        rows = [tuple(convert(solution[i]) for i in indexes) for solution in result]
-        return QueryResult(variables, rows)
+        return solutions_result(result)
 
     def _rdflib(self, text: str) -> QueryResult:
         result = self._store.query(text)
@@ -133,6 +123,21 @@ class EmbeddedStore:
         variables = [str(v) for v in result.vars]
         rows = [tuple(_rdflib_term(row[v]) for v in variables) for row in result]
         return QueryResult(variables, rows)
+
+
+def solutions_result(solutions: Any) -> QueryResult:
+    """A pyoxigraph ``QuerySolutions`` as an engine-independent :class:`QueryResult`."""
+    variables = [v.value for v in solutions.variables]
+    indexes = range(len(variables))
+    seen: dict = {}         # answers repeat terms (labels, types): convert each once
+
+    def convert(term: Any) -> Term | None:
+        found = seen.get(term)
+        if found is None and term is not None:
+            found = seen[term] = _ox_term(term)
+        return found
+    rows = [tuple(convert(solution[i]) for i in indexes) for solution in solutions]
+    return QueryResult(variables, rows)
 
 
 def _ox_term(term: Any) -> Term | None:
