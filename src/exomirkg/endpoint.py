@@ -138,7 +138,7 @@ class Answer:
     retry_after: int | None = None
 
     @classmethod
-    def text(cls, status: int, message: str, retry_after: int | None = None) -> "Answer":
+    def text(cls, status: int, message: str, retry_after: int | None = None) -> Answer:
         return cls(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8"), retry_after=retry_after)
 
 
@@ -199,7 +199,7 @@ def _worker(store_path: str, connection: Any, memory_mb: int) -> None:   # pragm
                 answer = Answer.text(502, f"a remote endpoint failed ({', '.join(job.services)}): {error}")
             else:
                 answer = Answer.text(500, f"the store could not be read: {error}")
-        except Exception as error:        # an evaluation error: 400 with the engine's message
+        except Exception as error:        # noqa: BLE001 - any other evaluation error: 400 with the engine's message
             answer = Answer.text(400, f"query error: {error}")
         connection.send(answer)
 
@@ -228,7 +228,8 @@ def _count_rows(body: bytes, fmt: str) -> int:
         return body.count(b"\n") - 1
     if fmt == "csv":
         return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1
-    return sum(1 for _ in ox.parse_query_results(body, format=RESULT_FORMATS[fmt]))
+    solutions = ox.parse_query_results(body, format=RESULT_FORMATS[fmt])
+    return sum(1 for _ in solutions) if isinstance(solutions, ox.QuerySolutions) else 0
 
 
 RDF_SERIALISATIONS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
@@ -247,7 +248,7 @@ def evaluate(store: Any, job: Job, max_rows: int) -> Answer:
         if job.select_format is None:
             return _not_acceptable("an ASK query", SELECT_TYPES)
         fmt = job.select_format if job.select_format in ("json", "xml") else "json"
-        return Answer(200, CONTENT_TYPES[fmt], result.serialize(format=RESULT_FORMATS[fmt]))
+        return Answer(200, CONTENT_TYPES[fmt], result.serialize(format=RESULT_FORMATS[fmt]) or b"")
     if isinstance(result, ox.QuerySolutions):
         if job.rows:
             answer = solutions_result(result)
@@ -268,13 +269,12 @@ def evaluate(store: Any, job: Job, max_rows: int) -> Answer:
         return Answer(200, CONTENT_TYPES[job.select_format], body)
     if job.graph_format is None or job.graph_format == "trig":
         return _not_acceptable("a CONSTRUCT or DESCRIBE query", GRAPH_TYPES)
-    triples = []
+    triples: list[Any] = []
     for triple in result:
         if len(triples) == max_rows:
             return _too_many(max_rows, "triples")
         triples.append(triple)
-    body = ox.serialize(triples, format=RDF_SERIALISATIONS[job.graph_format])
-    return Answer(200, CONTENT_TYPES[job.graph_format], body or b"")
+    return Answer(200, CONTENT_TYPES[job.graph_format], ox.serialize(triples, format=RDF_SERIALISATIONS[job.graph_format]) or b"")
 
 
 def _graphs(store: Any, job: Job, max_rows: int) -> Answer:
@@ -445,5 +445,17 @@ class QueryWorkers:
                 worker.process.join()
 
 
-__all__ = ["Answer", "Job", "Limits", "QueryDataset", "QueryWorkers", "WorkerStartFailed", "build_store",
-           "ensure_store", "evaluate", "SELECT_TYPES", "GRAPH_TYPES", "CONTENT_TYPES"]
+__all__ = [
+    "CONTENT_TYPES",
+    "GRAPH_TYPES",
+    "SELECT_TYPES",
+    "Answer",
+    "Job",
+    "Limits",
+    "QueryDataset",
+    "QueryWorkers",
+    "WorkerStartFailed",
+    "build_store",
+    "ensure_store",
+    "evaluate",
+]

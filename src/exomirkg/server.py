@@ -30,14 +30,34 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from . import page_queries
-from .endpoint import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, Answer, Job, Limits, QueryDataset, QueryWorkers, ensure_store
+from .endpoint import (
+    CONTENT_TYPES,
+    GRAPH_TYPES,
+    SELECT_TYPES,
+    Answer,
+    Job,
+    Limits,
+    QueryDataset,
+    QueryWorkers,
+    ensure_store,
+)
 from .errors import ExomirError
 from .federation import ServiceAllowlist, ServiceRefused
 from .namespaces import BASE, CLAIM, EXO
 from .negotiation import negotiate
 from .page_queries import NotAnIRI, PageQueryFailed, checked_iri
-from .pages import (claim_page, entity_page, error_page, graph_page, landing, nanopub_page, next_page_link, not_found,
-                    query_page, result_table)
+from .pages import (
+    claim_page,
+    entity_page,
+    error_page,
+    graph_page,
+    landing,
+    nanopub_page,
+    next_page_link,
+    not_found,
+    query_page,
+    result_table,
+)
 from .project import Project
 from .queries import BadParameter, StoredQuery, catalogue
 from .sparql_syntax import dataset_clauses
@@ -49,7 +69,7 @@ HTML_TYPE = "text/html; charset=utf-8"
 # pages have inline styles and forms to themselves, nothing else: no script, no frame, no foreign form target
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-__all__ = ["KnowledgeGraphServer", "ServerConfig", "negotiate", "ROUTES"]
+__all__ = ["ROUTES", "KnowledgeGraphServer", "ServerConfig", "negotiate"]
 
 
 @dataclass
@@ -99,8 +119,10 @@ class KnowledgeGraphServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2] if self.httpd else (self.config.host, self.config.port)
-        return f"http://{host}:{port}"
+        if self.httpd is None:
+            return f"http://{self.config.host}:{self.config.port}"
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}"
 
     def run(self, job: Job) -> Answer:
         """Run a job in the query workers, under the server's limits."""
@@ -383,8 +405,8 @@ def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request
         return out.html(error.status, query_page(title, question, text, "", str(error)))
     answer = kg.run(Job(text=job.text, rows=True, dataset=job.dataset, services=job.services, graph_format=None))
     if answer.status != 200 or answer.result is None:
-        error = answer.body.decode("utf-8", "replace") if answer.status != 200 else "only SELECT and ASK queries are shown as tables"
-        return out.html(answer.status if answer.status != 200 else 400, query_page(title, question, text, "", error))
+        message = answer.body.decode("utf-8", "replace") if answer.status != 200 else "only SELECT and ASK queries are shown as tables"
+        return out.html(answer.status if answer.status != 200 else 400, query_page(title, question, text, "", message))
     result = answer.result
     if result.boolean is not None:
         table = f"<p class=\"boolean\">{str(result.boolean).lower()}</p>"
@@ -453,8 +475,8 @@ def html_of(kg: KnowledgeGraphServer, iri: str, claim_id: str | None, nanopub: t
                  for part, graph_iri in page_queries.graph_iris(nanopub[0]).items()}
         return nanopub_page(iri, nanopub[0], parts)
     if is_graph:
-        view = page_queries.graph(run, iri)
-        return graph_page(iri, view.triples, view.more)
+        named_graph = page_queries.graph(run, iri)
+        return graph_page(iri, named_graph.triples, named_graph.more)
     found = page_queries.entity(run, iri)
     prefix = "miRNA " if "mirbase" in iri else ""
     return entity_page(iri, found.label, found.facts, found.claims, prefix)
@@ -538,7 +560,7 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
             except TimeoutError:
                 self.close_connection = True
-            except Exception as error:   # a bug must not take the server down
+            except Exception as error:   # noqa: BLE001 - a bug must not take the server down
                 self.close_connection = True
                 out.text(500, f"internal error: {type(error).__name__}: {error}")
 
