@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from .project import Project
 
@@ -103,6 +104,7 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
 
         def release_data() -> None:
             import hashlib
+
             import pyoxigraph as ox
             out = work / "release"
             out.mkdir()
@@ -142,7 +144,7 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
 def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_up_to: int = 10000,
         timeout: float = 3600, parts: int = 2, endpoint: bool = True) -> dict:
     """Run every size in a fresh process; write and return all figures."""
-    results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
                "sizes": []}
     for size in sizes:
         command = [sys.executable, "-m", "exomirkg", "bench", "--root", str(project.root), "--one", str(size),
@@ -152,7 +154,7 @@ def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_
         if not endpoint:
             command.append("--no-endpoint")
         try:
-            run_ = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            run_ = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
             figures = json.loads(run_.stdout.strip().splitlines()[-1]) if run_.returncode == 0 else \
                 {"size": size, "error": run_.stderr.strip().splitlines()[-1] if run_.stderr.strip() else f"exit {run_.returncode}"}
         except subprocess.TimeoutExpired:
@@ -166,8 +168,8 @@ def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_
 def table(results: dict) -> str:
     """The figures as a plain-text table."""
     lines = [f"machine: {results['machine']['cores']} cores, Python {results['machine']['python']}",
-             f"{'claims':>8} {'quads':>9} {'build s':>8} {'shacl s':>8} {'struct s':>8} {'load s':>7} {'max q ms':>9} "
-             f"{'b+v+l+q s':>10} {'peak MB':>8} {'pyshacl s':>10} {'same':>5} {'speed-up':>8} {'endpoint':>8}"]
+             (f"{'claims':>8} {'quads':>9} {'build s':>8} {'shacl s':>8} {'struct s':>8} {'load s':>7} {'max q ms':>9} "
+              f"{'b+v+l+q s':>10} {'peak MB':>8} {'pyshacl s':>10} {'same':>5} {'speed-up':>8} {'endpoint':>8}")]
     for f in results["sizes"]:
         if "error" in f:
             lines.append(f"{f['size']:>8} error: {f['error']}")
@@ -177,7 +179,7 @@ def table(results: dict) -> str:
         endpoint = f.get("endpoint", {}).get("median_ratio", "-")
         lines.append(f"{f['size']:>8} {f['quads']:>9} {s['build']:>8} {s['validate_shacl']:>8} {s['validate_structure']:>8} "
                      f"{s['load']:>7} {worst:>9} {s['build_validate_load_query']:>10} {f['peak_pipeline_mb']:>8} "
-                     f"{s.get('validate_pyshacl', '-'):>10} {str(f.get('same_verdict', '-')):>5} "
+                     f"{s.get('validate_pyshacl', '-'):>10} {f.get('same_verdict', '-')!s:>5} "
                      f"{f.get('speedup_vs_pyshacl', '-'):>8} {endpoint:>8}")
     return "\n".join(lines)
 
@@ -201,7 +203,7 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: fl
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except Exception:           # refused, reset, half-started: not up yet
+        except Exception:           # noqa: BLE001 - refused, reset, half-started: not up yet
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout:g} s")
 
@@ -245,7 +247,7 @@ def load_test(url: str, query: str, concurrency: int = 4, requests: int = 40, bu
                     latencies.append(time.perf_counter() - sent)
                     if not rows:
                         rows.append(len(json.loads(body)["results"]["bindings"]))
-            except Exception as error:      # counted, reported
+            except Exception as error:      # noqa: BLE001 - any failed request is counted and reported
                 with lock:
                     errors.append(f"{type(error).__name__}: {error}")
             done += 1
@@ -269,7 +271,7 @@ def keep_alive_latency(url: str, query: str, requests: int = 50) -> float:
     import urllib.parse
     parts = urllib.parse.urlsplit(url)
     target = f"{parts.path}?{urllib.parse.urlencode({'query': query})}"
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=60)
     latencies = []
     try:
         for _ in range(requests):

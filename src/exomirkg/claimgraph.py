@@ -15,18 +15,17 @@ described once, in the ``graph/entities`` graph. No blank nodes are minted.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from typing import Callable, Sequence, TextIO
+from typing import TextIO
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .curation import Claim, Curation, Quote, ReviewIssue
 from .identifiers import Curie, PrefixRegistry
-from .namespaces import (CC_BY, CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO,
-                         PREFIXES, QUOTE, REFERENCE)
+from .namespaces import CC_BY, CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PREFIXES, QUOTE, REFERENCE
 from .reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
 from .review import REVIEW_DOI
 
@@ -71,7 +70,7 @@ class QuadSink:
         self.kept: list[str] = []
         self._emit = emit or (lambda lines, shared: self.kept.extend(lines))
 
-    def graph(self, iri: str, shared: bool = False) -> "QuadGraph":
+    def graph(self, iri: str, shared: bool = False) -> QuadGraph:
         return QuadGraph(URIRef(iri), self.entity_lines if shared else self.claim_lines)
 
     def end_claim(self) -> None:
@@ -107,7 +106,7 @@ class ValidationParts:
 class QuadGraph:
     """A named graph of a :class:`QuadSink`: ``add((s, p, o))`` like an rdflib graph."""
 
-    __slots__ = ("identifier", "_lines", "_tail")
+    __slots__ = ("_lines", "_tail", "identifier")
 
     def __init__(self, identifier: URIRef, lines: dict[str, None]):
         self.identifier = identifier
@@ -218,7 +217,7 @@ class ClaimGraphBuilder:
         return node
 
     def quote(self, quote: Quote) -> URIRef:
-        key = "\n".join((quote.text, quote.section, quote.location))
+        key = f"{quote.text}\n{quote.section}\n{quote.location}"
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
         node = QUOTE["q" + digest]
         if self._nodes.setdefault(("quote", key), node) is not node:
@@ -414,4 +413,4 @@ def union_graph(dataset: Dataset) -> Graph:
     return graph
 
 
-__all__ = ["ClaimGraphBuilder", "QuadSink", "ValidationParts", "literal", "union_graph", "REVIEW"]
+__all__ = ["REVIEW", "ClaimGraphBuilder", "QuadSink", "ValidationParts", "literal", "union_graph"]

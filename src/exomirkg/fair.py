@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
@@ -37,7 +37,7 @@ def _metadata(folder: Path) -> Graph:
 
 def _landing_jsonld(folder: Path) -> dict | None:
     html = (folder / "index.html").read_text(encoding="utf-8")
-    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     return json.loads(found.group(1)) if found else None
 
 
@@ -70,7 +70,7 @@ def f3_01m(folder: Path) -> tuple[bool, str]:
 
 def f4_01m(folder: Path) -> tuple[bool, str]:
     doc = _landing_jsonld(folder)
-    ok = bool(doc) and doc.get("@type") == "Dataset"
+    ok = doc is not None and doc.get("@type") == "Dataset"
     return ok, "schema.org Dataset JSON-LD embedded in index.html (Bioschemas Dataset profile)" if ok else "no JSON-LD"
 
 
@@ -170,7 +170,7 @@ def fair_check(folder: Path) -> list[FairResult]:
     for metric, name, check in CHECKS:
         try:
             passed, evidence = check(folder)
-        except Exception as error:       # a missing or broken file is a failed check, with the reason
+        except Exception as error:       # noqa: BLE001 - a missing or broken file is a failed check, with the reason
             passed, evidence = False, f"{type(error).__name__}: {error}"
         results.append(FairResult(metric, name, passed, evidence))
     return results

@@ -113,7 +113,7 @@ def sssom_mappings(project: Project) -> list[dict[str, str]]:
         if (subject, predicate, obj) not in seen:
             seen.add((subject, predicate, obj))
             rows.append(dict(zip(SSSOM_COLUMNS, (subject, subject_label, predicate, obj, object_label,
-                                                 justification, comment))))
+                                                 justification, comment), strict=True)))
 
     for row in tables.mirna_rows:
         precursor = f"mirbase:{row['precursor_acc']}"
@@ -163,8 +163,8 @@ def service_iris(text: str) -> list[str]:
     """
     if not re.search(r"(?i)\bSERVICE\b", text):
         return []
-    from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
     try:
         query = translateQuery(parseQuery(text))
     except Exception as error:
@@ -193,7 +193,7 @@ class ServiceAllowlist:
     allowed: set[str] = field(default_factory=lambda: set(DEFAULT_ALLOWED_SERVICES))
 
     @classmethod
-    def from_config(cls, extra: tuple[str, ...] = (), config: Path | None = None) -> "ServiceAllowlist":
+    def from_config(cls, extra: tuple[str, ...] = (), config: Path | None = None) -> ServiceAllowlist:
         allowed = set(DEFAULT_ALLOWED_SERVICES) | set(extra)
         if config is not None:
             data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}

@@ -62,7 +62,7 @@ class PrefixRegistry:
         self._by_curation = {cp: p for p in prefixes for cp in (p.prefix, *p.curation_prefixes)}
 
     @classmethod
-    def load(cls, path: Path) -> "PrefixRegistry":
+    def load(cls, path: Path) -> PrefixRegistry:
         """Read the registry TSV."""
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle, delimiter="\t"))

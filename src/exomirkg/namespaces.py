@@ -32,6 +32,29 @@ PREFIXES = {
     "cellosaurus": Namespace("https://identifiers.org/cellosaurus:"),
 }
 
-__all__ = ["BASE", "EXO", "CLAIM", "NANOPUB", "REFERENCE", "QUOTE", "ISSUE", "GRAPH", "NP", "CITO", "OBO",
-           "VANN", "ONTOLOGY_IRI", "DATASET_IRI", "ENTITIES_GRAPH", "CC_BY", "PREFIXES",
-           "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = [
+    "BASE",
+    "CC_BY",
+    "CITO",
+    "CLAIM",
+    "DATASET_IRI",
+    "DCTERMS",
+    "ENTITIES_GRAPH",
+    "EXO",
+    "GRAPH",
+    "ISSUE",
+    "NANOPUB",
+    "NP",
+    "OBO",
+    "ONTOLOGY_IRI",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QUOTE",
+    "RDF",
+    "RDFS",
+    "REFERENCE",
+    "SKOS",
+    "VANN",
+    "XSD",
+]

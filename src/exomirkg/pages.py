@@ -34,7 +34,7 @@ def page(title: str, body: str) -> bytes:
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)} | exomir-kg</title>"
             f"<style>{STYLE}</style></head><body><nav><a href=\"/\">exomir-kg</a><a href=\"/sparql\">SPARQL endpoint</a>"
             f"<a href=\"/.well-known/void\">VoID</a><a href=\"/.well-known/sparql-examples\">stored queries (RDF)</a></nav>"
-            f"<h1>{escape(title)}</h1>\n{body}\n</body></html>\n").encode("utf-8")
+            f"<h1>{escape(title)}</h1>\n{body}\n</body></html>\n").encode()
 
 
 def cell(term, label: str = "") -> str:
@@ -42,7 +42,7 @@ def cell(term, label: str = "") -> str:
     if term is None:
         return ""
     if term.kind == "iri":
-        text = label or (term.value[len(str(CLAIM)):] if term.value.startswith(str(CLAIM)) else term.value)
+        text = label or (term.value.removeprefix(str(CLAIM)))
         return f'<a href="{escape(local_link(term.value))}">{escape(text)}</a>'
     value = term.value
     if value.startswith("10.") and "/" in value:
@@ -162,7 +162,7 @@ def graph_page(iri: str, triples: list[tuple], more: bool) -> bytes:
         f"<p>{len(triples)} triple(s).</p>"
     body = f"""<p><a href="{escape(iri)}">{escape(iri)}</a> is a named graph of the KG.</p>{note}{triple_table(triples)}
 <p>As RDF: <a href="{escape(rdf_link(iri, "trig"))}">TriG</a>, <a href="{escape(rdf_link(iri, "turtle"))}">Turtle</a></p>"""
-    return page(f"Graph {iri[len(BASE):] if iri.startswith(BASE) else iri}", body)
+    return page(f"Graph {iri.removeprefix(BASE)}", body)
 
 
 def error_page(status: int, message: str) -> bytes:
@@ -182,5 +182,19 @@ def not_found(path: str) -> bytes:
     return page("Not found", f"<p>Nothing is known here about <code>{escape(path)}</code>.</p>")
 
 
-__all__ = ["page", "landing", "claim_page", "entity_page", "error_page", "graph_page", "nanopub_page", "query_page",
-           "next_page_link", "not_found", "local_link", "rdf_link", "result_table", "triple_table"]
+__all__ = [
+    "claim_page",
+    "entity_page",
+    "error_page",
+    "graph_page",
+    "landing",
+    "local_link",
+    "nanopub_page",
+    "next_page_link",
+    "not_found",
+    "page",
+    "query_page",
+    "rdf_link",
+    "result_table",
+    "triple_table",
+]

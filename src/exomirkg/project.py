@@ -17,7 +17,7 @@ class Project:
     root: Path
 
     @classmethod
-    def locate(cls, start: Path | None = None) -> "Project":
+    def locate(cls, start: Path | None = None) -> Project:
         """Find the checkout: ``$EXOMIRKG_ROOT``, else the first parent of ``start`` (or the
         working directory) holding ``kg/curation/schema.yaml``, else the source tree of this package."""
         if os.environ.get("EXOMIRKG_ROOT"):
@@ -32,7 +32,7 @@ class Project:
         raise ExomirError(f"no exomir-kg checkout found from {here} (looked for {MARKER}); use --root")
 
     @classmethod
-    def at(cls, root: Path) -> "Project":
+    def at(cls, root: Path) -> Project:
         root = root.resolve()
         if not (root / MARKER).is_file():
             raise ExomirError(f"{root} is not an exomir-kg checkout (no {MARKER})")

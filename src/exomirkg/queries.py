@@ -90,7 +90,9 @@ class StoredQuery:
             param = known[name]
             if param.variable == "SERVICE":       # the endpoint of the query's SERVICE clause
                 iri = _sparql_value(param, raw, prefixes)
-                text = SERVICE_LINE.sub(lambda m: f"SERVICE {m.group(1) or ''}{iri}", text, count=1)
+                found = SERVICE_LINE.search(text)
+                if found is not None:
+                    text = _splice(text, found, f"SERVICE {found.group(1) or ''}{iri}")
                 continue
             if param.variable in PAGE_CLAUSES:    # the page: LIMIT n (or none, for *) and OFFSET n
                 if raw == "*" and param.variable == "LIMIT":
@@ -102,7 +104,9 @@ class StoredQuery:
                 text = page_clause(param.variable).sub(f"{param.variable} {int(raw)}", text, count=1)
                 continue
             value = "UNDEF" if raw == "*" else _sparql_value(param, raw, prefixes)
-            text = values_line(param.variable).sub(lambda _: f"VALUES {param.variable} {{ {value} }}", text, count=1)
+            found = values_line(param.variable).search(text)
+            if found is not None:
+                text = _splice(text, found, f"VALUES {param.variable} {{ {value} }}")
         return text
 
     def page_size(self, values: dict[str, str]) -> int | None:
@@ -131,6 +135,11 @@ class StoredQuery:
     def is_federated(self) -> bool:
         """True for queries that call other endpoints (they need those endpoints to run)."""
         return bool(self.federated)
+
+
+def _splice(text: str, match: re.Match[str], replacement: str) -> str:
+    """``text`` with ``match`` replaced by ``replacement``, taken literally (no group references)."""
+    return text[:match.start()] + replacement + text[match.end():]
 
 
 SERVICE_LINE = re.compile(r"SERVICE\s+(SILENT\s+)?<[^>]*>", re.IGNORECASE)

@@ -183,7 +183,7 @@ class ReferenceTables:
         return {row["HGNC ID"].split(":", 1)[1]: row for row in read_tsv(self.folder / "upstream_hgnc_subset.tsv")}
 
     @cached_property
-    def hierarchy_edges(self) -> list["HierarchyEdge"]:
+    def hierarchy_edges(self) -> list[HierarchyEdge]:
         """Direct is_a / part_of edges of the GO, CL, UBERON and MONDO closures."""
         edges = []
         for name in ("upstream_go_isa.tsv", "upstream_cl_isa.tsv", "upstream_uberon_mondo_isa.tsv"):

@@ -47,7 +47,7 @@ def _xml(result: QueryResult) -> str:
         out.append("<results>")
         for row in result.rows:
             out.append("<result>")
-            for variable, term in zip(result.variables, row):
+            for variable, term in zip(result.variables, row, strict=True):
                 if term is None:
                     continue
                 if term.kind == "iri":
@@ -74,7 +74,7 @@ def render(result: QueryResult, fmt: str) -> str:
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}) + "\n" if fmt == "json" else f"{str(result.boolean).lower()}\n"
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
         return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=1) + "\n"
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in result.variables)]
@@ -89,7 +89,7 @@ def render(result: QueryResult, fmt: str) -> str:
     rows = [tuple(_short(v) for v in row) for row in result.values()]
     widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(result.variables)]
     def line(cells: tuple[str, ...]) -> str:
-        return " | ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return " | ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
     out = [line(tuple(result.variables)), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

@@ -62,6 +62,7 @@ class EmbeddedStore:
         if engine not in ENGINES:
             raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
         self.engine = engine
+        self._store: Any            # a pyoxigraph Store, or an rdflib Dataset
         if engine == "oxigraph":
             import pyoxigraph as ox
             self._store = ox.Store()
@@ -78,7 +79,7 @@ class EmbeddedStore:
                 graph.parse(path, format="turtle")
 
     @classmethod
-    def wrapping(cls, store) -> "EmbeddedStore":
+    def wrapping(cls, store) -> EmbeddedStore:
         """An EmbeddedStore over an already open pyoxigraph store (e.g. a read-only one)."""
         embedded = cls.__new__(cls)
         embedded.engine, embedded._store = "oxigraph", store
@@ -92,7 +93,7 @@ class EmbeddedStore:
         return self._store
 
     @classmethod
-    def for_project(cls, project: Project, engine: str = "oxigraph") -> "EmbeddedStore":
+    def for_project(cls, project: Project, engine: str = "oxigraph") -> EmbeddedStore:
         kg, ontology = store_files(project)
         return cls(kg, ontology, engine)
 

@@ -52,7 +52,7 @@ def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every:
     With ``faulty_every`` N, every Nth claim breaks one shape, the kinds of :data:`FAULTS` in turn,
     so that validation at scale has violations to find (the same ones on every engine).
     """
-    real, schema, prefixes, tables = read_curation(project)
+    real, schema, _prefixes, tables = read_curation(project)
     rng = random.Random(seed)
     mirnas = all_mature_mirnas(tables)
     genes = [Curie("hgnc", r["HGNC ID"].split(":")[1]) for r in tables.table("upstream_hgnc_subset.tsv")]
