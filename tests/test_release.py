@@ -204,3 +204,169 @@ def test_the_release_loads_and_answers_every_stored_query(project, dist, tmp_pat
             assert results[name]["rows"] == sum(expected.values()), name
             checked += 1
     assert checked >= 20
+
+
+# --------------------------------------------------------------------------- issue 13: one release per version at a time, swapped in atomically
+import os
+import sys
+import threading
+
+from click.testing import CliRunner
+
+import exomirkg.release as release_module
+from exomirkg.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "every-claim-type.yaml"
+
+
+def verified(folder: Path) -> dict[str, str]:
+    """The release in ``folder``, checked complete against its SHA256SUMS; its checksums by file."""
+    sums = dict(reversed(line.split("  ", 1)) for line in (folder / "SHA256SUMS").read_text().splitlines())
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
+    assert sorted(sums) == files
+    for rel, digest in sums.items():
+        assert hashlib.sha256((folder / rel).read_bytes()).hexdigest() == digest, rel
+    return sums
+
+
+@pytest.fixture
+def released(mini, tmp_path) -> tuple[object, Path]:
+    """A small project with release 1.0.0 already cut into ``dist``."""
+    mini.write("01.yaml", FIXTURE.read_text())
+    out = tmp_path / "dist"
+    release(mini.project, "1.0.0", out, date="2026-01-01")
+    return mini, out
+
+
+def test_a_second_release_of_the_same_version_under_way_fails_at_once_as_a_conflict(released, monkeypatch):
+    mini, out = released
+    inside, go = threading.Event(), threading.Event()
+    real_render = release_module.render_dot
+    first: dict = {}
+
+    def slow_render(dot, fmt):                      # the first release pauses mid-build
+        if threading.current_thread().name == "first-release":
+            inside.set()
+            go.wait(60)
+        return real_render(dot, fmt)
+
+    monkeypatch.setattr(release_module, "render_dot", slow_render)
+
+    def run_first() -> None:
+        try:
+            first["result"] = release(mini.project, "1.0.0", out, force=True, date="2026-02-02")
+        except BaseException as error:              # noqa: BLE001 - reported by the assertion below
+            first["error"] = error
+
+    thread = threading.Thread(target=run_first, name="first-release")
+    thread.start()
+    try:
+        assert inside.wait(60), "the first release never reached the build"
+        second = CliRunner().invoke(main, ["release", "1.0.0", "--root", str(mini.root), "--out", str(out),
+                                           "--force", "--date", "2026-03-03"])
+    finally:
+        go.set()
+        thread.join(120)
+    assert second.exit_code == 3, second.output
+    assert "another release of 1.0.0 is under way" in second.output
+    assert "error" not in first, first.get("error")
+    assert json.loads((out / "1.0.0" / "manifest.json").read_text())["date"] == "2026-02-02"      # the first one's
+    verified(out / "1.0.0")
+    assert sorted(p.name for p in out.iterdir()) == ["1.0.0"]       # no lock file, no hidden folder left
+
+
+def test_the_version_lock_is_exclusive_across_processes_and_per_version(tmp_path):
+    from exomirkg.atomic import VersionLocked, version_lock
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from exomirkg.atomic import version_lock\n"
+        f"with version_lock(Path({str(tmp_path)!r}), '1.0.0'):\n"
+        "    print('held', flush=True); sys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(VersionLocked, match=r"another release of 1\.0\.0 is under way"), version_lock(tmp_path, "1.0.0"):
+            pass
+        with version_lock(tmp_path, "1.0.1"):          # another version is not blocked
+            pass
+    finally:
+        holder.communicate("\n", timeout=30)
+    with version_lock(tmp_path, "1.0.0"):              # free again once the holder has finished
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_forced_release_interrupted_while_building_keeps_the_old_release(released, monkeypatch):
+    mini, out = released
+    before = verified(out / "1.0.0")
+    monkeypatch.setattr(release_module, "render_dot", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        release(mini.project, "1.0.0", out, force=True, date="2026-02-02")
+    assert verified(out / "1.0.0") == before
+    assert sorted(p.name for p in out.iterdir()) == ["1.0.0"]
+
+
+def test_a_forced_release_interrupted_while_swapping_keeps_a_complete_release(released, monkeypatch):
+    mini, out = released
+    before = verified(out / "1.0.0")
+    real_rename = os.rename
+
+    def failing_rename(source, destination, *args, **kwargs):       # the new release cannot be put in place
+        name = Path(source).name
+        if Path(destination) == out / "1.0.0" and name.startswith(".1.0.0") and ".old-" not in name:
+            raise KeyboardInterrupt
+        return real_rename(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+    with pytest.raises(KeyboardInterrupt):
+        release(mini.project, "1.0.0", out, force=True, date="2026-02-02")
+    monkeypatch.undo()
+    assert verified(out / "1.0.0") == before                         # the old release, untouched
+    assert sorted(p.name for p in out.iterdir()) == ["1.0.0"]
+
+
+def test_a_forced_release_interrupted_while_removing_the_old_one_keeps_a_complete_release(released, monkeypatch):
+    mini, out = released
+    real_rmtree = shutil.rmtree
+
+    def interrupted_rmtree(path, *args, **kwargs):   # Ctrl-C after half of the old release is deleted
+        path = Path(path)
+        if path.name.startswith(("1.0.0", ".1.0.0.old")) and (path / "SHA256SUMS").exists():
+            for victim in sorted(p for p in path.rglob("*") if p.is_file())[::2]:
+                victim.unlink()
+            raise KeyboardInterrupt
+        return real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", interrupted_rmtree)
+    try:
+        release(mini.project, "1.0.0", out, force=True, date="2026-02-02")
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    verified(out / "1.0.0")                                          # a complete release is in place
+    assert json.loads((out / "1.0.0" / "manifest.json").read_text())["date"] == "2026-02-02"
+    result = release(mini.project, "1.1.0", out, date="2026-02-02")  # the next release cleans the leftover
+    assert sorted(p.name for p in out.iterdir()) == ["1.0.0", "1.1.0"]
+    assert any(".1.0.0.old-" in note for note in result.notes)
+
+
+def test_stale_hidden_folders_are_cleaned_restored_or_reported(released):
+    from exomirkg.atomic import version_lock
+    mini, out = released
+    for name in (".1.0.0.building-k1ll3d", ".0.9.0-abcd1234", ".2.0.0.building-running"):
+        (out / name / "data").mkdir(parents=True)
+        (out / name / "data" / "partial.nq").write_text("<a> <b> <c> .\n")
+    shutil.copytree(out / "1.0.0", out / ".1.1.0.old-swapping")       # killed between the two renames of a swap
+    (out / "unrelated").mkdir()
+    with version_lock(out, "2.0.0"):                                  # a release of 2.0.0 is under way
+        result = release(mini.project, "1.2.0", out, date="2026-02-02")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".2.0.0.building-running", "1.0.0", "1.1.0", "1.2.0", "unrelated"]
+    verified(out / "1.1.0")                                           # restored, complete
+    notes = "\n".join(result.notes)
+    assert ".1.0.0.building-k1ll3d" in notes and ".0.9.0-abcd1234" in notes
+    assert "restored 1.1.0" in notes
+    assert ".2.0.0.building-running" in notes and "a release of 2.0.0 is under way" in notes
+    cli = CliRunner().invoke(main, ["release", "1.3.0", "--root", str(mini.root), "--out", str(out), "--date", "2026-02-02"])
+    assert cli.exit_code == 0, cli.output
+    assert ".2.0.0.building-running" not in {p.name for p in out.iterdir()}     # its lock is free now: removed
+    assert "removed .2.0.0.building-running" in cli.output

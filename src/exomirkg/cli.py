@@ -312,8 +312,11 @@ def push(root: Path | None, endpoint: str, update_endpoint: str | None, gsp: str
          graph: str, user: str | None, password: str | None, auth: str, batch: int) -> None:
     """Load the KG (claims, ontology, imports) into a named graph of any SPARQL 1.1 store.
 
-    The data goes to a temporary graph first and replaces the target graph only when complete and
-    counted; a failed upload leaves the target graph as it was (exit 1).
+    The data goes to the staging graph <GRAPH>.staging first and replaces the target graph with one
+    MOVE only when complete and counted. After a failure the store is read back and the message says
+    what the target holds (exit 1). When the answer to the MOVE is lost but the read-back proves the
+    target holds exactly what was sent: exit 0 with a warning. Pushing the same KG twice leaves the
+    same triples (blank nodes become deterministic .well-known/genid/ IRIs).
     """
     from tqdm import tqdm
 
@@ -323,14 +326,18 @@ def push(root: Path | None, endpoint: str, update_endpoint: str | None, gsp: str
         lines = kg_ntriples(project)
         target = Target(endpoint, update_endpoint or endpoint, gsp, gsp_graph_param, user, password, auth)
         with tqdm(total=len(lines), unit="triples", desc="push", disable=None) as bar:
-            count = run_push(project, target, graph, batch, bar.update, lines)
+            result = run_push(project, target, graph, batch, bar.update, lines)
     except PushError as error:
         click.echo(f"push failed: {error}", err=True)
         sys.exit(1)
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    click.echo(f"pushed {count} triples into <{graph}> at {endpoint}")
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"pushed {result.triples} triples into <{graph}> at {endpoint}")
 
 
 @main.command()
@@ -365,14 +372,23 @@ def slice(root: Path | None, out: Path) -> None:
 def release_command(root: Path | None, version: str, out: Path, force: bool, date: str | None) -> None:
     """Cut release VERSION into OUT/VERSION: data in five RDF formats, TSV and KGX, ontology, shapes,
     queries, mappings, docs, a figure, metadata (HCLS, DCAT, VoID, Bioschemas, RO-Crate, CITATION.cff),
-    reports and a claim-level changelog. Nothing is left behind when it fails."""
+    reports and a claim-level changelog. It is written into a hidden folder and swapped into place:
+    a failed or interrupted release leaves the previous one as it was. One release of a version runs
+    at a time: a second one exits 3 at once (conflict). Hidden folders of killed releases in OUT
+    are removed (or reported while their release is under way)."""
+    from .errors import ConflictError
     from .release import ReleaseError, release
     try:
         project = _project(root)
         result = release(project, version, out if out.is_absolute() else project.root / out, force, date)
+    except ConflictError as error:
+        click.echo(f"release failed: {error}", err=True)
+        sys.exit(3)
     except (ReleaseError, ExomirError) as error:
         click.echo(f"release failed: {error}", err=True)
         sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(f"released {version} into {result.folder} ({len(result.files)} files); "
                f"claims added {len(result.changes['added'])}, removed {len(result.changes['removed'])}, "
                f"changed {len(result.changes['changed'])}")

@@ -54,6 +54,20 @@ class CurationError(ExomirError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class UnusableCuration(CurationError):
+    """A curation source cannot be used at all: not a regular file, not UTF-8, not YAML, a
+    duplicate key, a YAML anchor or alias, or a schema/dataset file of the wrong shape.
+
+    It lists every problem of the run (the unusable files and any others); ``exomirkg build``
+    exits 2 on it (unusable input), where a plain :class:`CurationError` exits 1 (failed checks).
+    """
+
+
+class ConflictError(ExomirError):
+    """Another run holds what this one needs (e.g. the lock of a release version); nothing was
+    done, try again when it has finished. The command line exits 3 on it."""
+
+
 def relative(path: Path, root: Path) -> str:
     """Return ``path`` relative to ``root`` when it lies inside it, for readable messages."""
     try:

@@ -1,8 +1,9 @@
 """``exomirkg release VERSION``: a complete, self-describing, verifiable and reproducible release.
 
-Everything is written into a temporary folder next to the target and renamed into place at the
-end, so a failed release leaves nothing behind; an existing version is never overwritten unless
-``force`` is given. All metadata files are generated from one manifest (:func:`manifest`), and
+Everything is written into a hidden folder next to the target and swapped into place at the end
+(:mod:`exomirkg.atomic`): a failed or interrupted release leaves the previous one as it was, and one
+release of a version runs at a time (a lock in the out folder); an existing version is never
+overwritten unless ``force`` is given. All metadata files are generated from one manifest (:func:`manifest`), and
 every file is listed with its SHA-256. The same inputs give byte-identical files.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
+from .atomic import building_folder, clean_stale_folders, swap_into_place, version_lock
 from .build import KG_STEM, build, read_curation
 from .claimgraph import union_graph
 from .errors import ExomirError
@@ -51,6 +53,7 @@ class ReleaseResult:
     folder: Path
     files: list[str]
     changes: dict[str, list[str]]
+    notes: tuple[str, ...] = ()      # hidden folders of killed releases removed, restored or left
 
 
 # --------------------------------------------------------------------------- manifest
@@ -552,23 +555,25 @@ def provenance_ttl(m: dict, validation_conforms: bool, violations: int) -> str:
 
 
 def release(project: Project, version: str, out: Path, force: bool = False, date: str | None = None) -> ReleaseResult:
-    """Cut release ``version`` into ``out/version``; raise ReleaseError (leaving nothing) on failure."""
+    """Cut release ``version`` into ``out/version``; raise ReleaseError (leaving the previous
+    release as it was) on failure, and :class:`exomirkg.atomic.VersionLocked` at once when another
+    release of ``version`` is under way in ``out``."""
     if not VERSION_PATTERN.match(version):
         raise ReleaseError(f"version {version!r} must look like 1.2.3")
     target = out / version
-    if target.exists() and not force:
-        raise ReleaseError(f"{target} exists; use --force to replace it")
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=out))
-    try:
-        result = _write_release(project, version, staging, out, date)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-        return ReleaseResult(target, result[0], result[1])
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with version_lock(out, version):
+        notes = clean_stale_folders(out, version)
+        if target.exists() and not force:
+            raise ReleaseError("; ".join([f"{target} exists; use --force to replace it", *notes]))
+        staging = building_folder(out, version)
+        try:
+            files, changes = _write_release(project, version, staging, out, date)
+            left = swap_into_place(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return ReleaseResult(target, files, changes, tuple(notes + ([left] if left else [])))
 
 
 def _write_release(project: Project, version: str, folder: Path, out: Path, date: str | None) -> tuple[list[str], dict]:
