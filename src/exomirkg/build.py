@@ -9,13 +9,13 @@ from rdflib import Dataset, Graph, URIRef
 
 from .claimgraph import ClaimGraphBuilder
 from .curation import Curation, CurationSchema, load_curation
+from .federation import write_sssom
 from .identifiers import PrefixRegistry
 from .namespaces import EXO
 from .project import Project
+from .queries import write_examples
 from .reference import ReferenceTables
 from .review import ReviewText
-from .federation import write_sssom
-from .queries import write_examples
 from .serialize import write_all
 from .validate import ValidationFailed
 from .validate import validate as validate_dataset
@@ -43,7 +43,7 @@ def ontology_local_terms(path: Path) -> set[str]:
 
 def read_curation(project: Project) -> tuple[Curation, CurationSchema, PrefixRegistry, ReferenceTables]:
     """Load and check every curation source; raises CurationError with every problem found."""
-    schema = CurationSchema.load(project.schema_path)
+    schema = CurationSchema.load(project.schema_path, project.root)
     prefixes = PrefixRegistry.load(project.prefixes_path)
     tables = ReferenceTables(project.reference_dir)
     review = ReviewText(project.review_path)

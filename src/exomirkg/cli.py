@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CurationError, ExomirError
+from .errors import CurationError, ExomirError, UnusableCuration
 from .project import Project
 
 root_option = click.option(
@@ -56,7 +56,7 @@ def build(root: Path | None, out: Path | None) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(f"build failed: {len(error.problems)} problem(s); nothing was written", err=True)
-        sys.exit(1)
+        sys.exit(2 if isinstance(error, UnusableCuration) else 1)     # 2: a file cannot be used at all
     except ValidationFailed as error:
         click.echo(str(error), err=True)
         click.echo("build failed: the built graph does not conform to shapes/; nothing was written", err=True)
