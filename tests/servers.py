@@ -26,6 +26,25 @@ def require(binary: str, install: str) -> str:
     pytest.skip(message)
 
 
+def require_jena() -> None:
+    """Java and Debian's Jena jars, for the tests of the Jena engine only (never the others)."""
+    require("java", "apt-get install default-jre-headless")
+    from exomirkg.jena import JenaUnavailable, classpath
+    try:
+        classpath()
+    except JenaUnavailable as error:
+        message = f"Jena SHACL is not installed: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def require_engine(engine: str) -> None:
+    """What a SHACL engine needs: Jena needs Java and its jars; pyshacl and rudof are Python packages."""
+    if engine == "jena":
+        require_jena()
+
+
 def wait_for(url: str, seconds: float = 60) -> None:
     wait_until_up(url, None, seconds)
 

@@ -45,6 +45,8 @@ def test_injected_faults_are_found_alike_whole_and_in_parts(project, tmp_path):
     violations on pyshacl (whole graph, the reference), rudof and Jena, whole and in parallel parts."""
     from exomirkg.synthetic import FAULTS
     from exomirkg.validate import validate_nquads
+    from servers import require_jena
+    require_jena()
     curation = synthetic_curation(project, 240, seed=5, faulty_every=20)
     builder = ClaimGraphBuilder(PrefixRegistry.load(project.prefixes_path), ReferenceTables(project.reference_dir),
                                 CurationSchema.load(project.schema_path).fields)

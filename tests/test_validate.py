@@ -2,12 +2,17 @@
 own negative fixture (a mutation of real claims), and pyshacl and rudof agree on every one."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH, XSD
+from servers import require_engine, require_jena
 
 from exomirkg.namespaces import CLAIM, EXO, NANOPUB, NP, OBO, REFERENCE
 from exomirkg.validate import STRUCTURE, load_data, validate
@@ -24,6 +29,13 @@ def base(tmp_path_factory) -> Dataset:
     mini = MiniProject(tmp_path_factory.mktemp("validate") / "checkout")
     mini.write("01.yaml", FIXTURE)
     return mini.build().dataset
+
+
+@pytest.fixture(scope="module")
+def identifiers(project):
+    """The project's prefix registry and reference tables."""
+    from exomirkg.known_ids import IdentifierCheck
+    return IdentifierCheck.for_project(project)
 
 
 def _copy(dataset: Dataset) -> Dataset:
@@ -52,9 +64,10 @@ def _remove(ds: Dataset, subject, prop, value=None) -> None:
         ds.graph(g).remove((s, p, o))
 
 
-C = lambda claim_id: str(CLAIM[claim_id])  # noqa: E731
-SHC = lambda name: str(SH[name + "ConstraintComponent"])  # noqa: E731
+C = lambda claim_id: str(CLAIM[claim_id])
+SHC = lambda name: str(SH[name + "ConstraintComponent"])
 BAD_MIRNA = URIRef("https://identifiers.org/mirbase.mature:MIMAT00004")
+KNOWN_IDENTIFIER = "https://w3id.org/exomir-kg/shapes/KnownIdentifier"
 
 # name -> (mutation, expected {(focus, path, component, value)})
 MUTATIONS: dict[str, tuple[Callable[[Dataset], None], set[tuple[str, str, str, str]]]] = {
@@ -143,7 +156,8 @@ MUTATIONS: dict[str, tuple[Callable[[Dataset], None], set[tuple[str, str, str, s
         {(str(REFERENCE["57"]), "", SHC("Xone"), str(REFERENCE["57"]))}),
     "corrupted MIMAT accession": (
         lambda ds: _replace(ds, "C005", EXO.mirna, BAD_MIRNA),
-        {(str(BAD_MIRNA), "", SHC("Pattern"), str(BAD_MIRNA)), (str(BAD_MIRNA), str(RDFS.label), SHC("MinCount"), "")}),
+        {(str(BAD_MIRNA), "", SHC("Pattern"), str(BAD_MIRNA)), (str(BAD_MIRNA), str(RDFS.label), SHC("MinCount"), ""),
+         (str(BAD_MIRNA), "", KNOWN_IDENTIFIER, "")}),
     "gene without its symbol": (
         lambda ds: _remove(ds, URIRef(HGNC + "6770"), RDFS.label),
         {(HGNC + "6770", str(RDFS.label), SHC("MinCount"), "")}),
@@ -192,42 +206,48 @@ def _set_quote(ds: Dataset, prop: URIRef, value: Literal) -> None:
     _entities(ds).add((quote, prop, value))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def jena_available():
-    from servers import require
-    require("java", "a JRE")
-    from exomirkg.jena import JenaUnavailable, classpath
-    try:
-        classpath()
-    except JenaUnavailable as error:
-        require("jena-shacl-missing", str(error))
-
-
 @pytest.mark.parametrize("engine", ENGINES)
-def test_the_built_kg_conforms(project, engine):
-    report = validate(load_data([project.kg_dir / "exomir-kg.trig"]), project.shapes_path, engine)
+def test_the_built_kg_conforms(project, identifiers, engine):
+    """Every shape holds, and every identifier IRI, in each of its IRI forms, is in the reference tables."""
+    require_engine(engine)
+    report = validate(load_data([project.kg_dir / "exomir-kg.trig"]), project.shapes_path, engine,
+                      identifiers=identifiers)
     assert report.conforms, report.as_text()
+    from exomirkg.known_ids import CHECKED_PREFIXES
+    checked = identifiers.iris_in(load_data([project.kg_dir / "exomir-kg.trig"]))
+    for prefix in CHECKED_PREFIXES:           # every registry, in every IRI form, was looked up
+        record = identifiers.registry.prefixes[prefix]
+        for form in (record.uri_prefix, *record.other_uri_prefixes):
+            assert any(iri.startswith(form) for iri in checked), form
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_the_fixture_conforms(base, project, engine):
-    assert validate(base, project.shapes_path, engine).conforms
+def test_the_fixture_conforms(base, project, identifiers, engine):
+    require_engine(engine)
+    assert validate(base, project.shapes_path, engine, identifiers=identifiers).conforms
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
-def test_each_constraint_fires_alone_and_both_engines_agree(base, project, name):
+def test_each_constraint_fires_alone_and_pyshacl_and_rudof_agree(base, project, identifiers, name):
     mutate, expected = MUTATIONS[name]
     data = _copy(base)
     mutate(data)
     quote = str(_quote_of(data))
     expected = {tuple(quote if part == "QUOTE" else part for part in key) for key in expected}
-    found = {}
-    for engine in ENGINES:
-        report = validate(data, project.shapes_path, engine)
-        found[engine] = {v.key for v in report.violations}
+    found = {engine: {v.key for v in validate(data, project.shapes_path, engine, identifiers=identifiers).violations}
+             for engine in ("pyshacl", "rudof")}
     assert found["pyshacl"] == expected, name
     assert found["rudof"] == found["pyshacl"], name
-    assert found["jena"] == found["pyshacl"], name
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_jena_finds_what_pyshacl_finds_on_each_constraint(base, project, name):
+    require_jena()
+    mutate, _ = MUTATIONS[name]
+    data = _copy(base)
+    mutate(data)
+    assert {v.key for v in validate(data, project.shapes_path, "jena").violations} == \
+        {v.key for v in validate(data, project.shapes_path, "pyshacl").violations}, name
 
 
 def test_shapes_pass_shacl_for_shacl(project):
@@ -250,8 +270,9 @@ def test_shapes_read_well_in_docs(project):
 
 
 def test_shape_patterns_accept_the_registry_examples(project):
-    from exomirkg.identifiers import PrefixRegistry
     import re
+
+    from exomirkg.identifiers import PrefixRegistry
     registry = PrefixRegistry.load(project.prefixes_path)
     shapes = Graph().parse(project.shapes_path)
     patterns = {str(p) for p in shapes.objects(None, SH.pattern)}
@@ -285,7 +306,8 @@ def test_a_large_nquads_file_in_jena_parts_gives_the_whole_graphs_violations(bas
     structure checks on the store) finds exactly what pyshacl finds on the whole graph."""
     from exomirkg.serialize import nquads
     from exomirkg.validate import validate_nquads
-    mutate, expected = MUTATIONS[name]
+    require_jena()
+    mutate, _ = MUTATIONS[name]
     data = _copy(base)
     mutate(data)
     path = tmp_path / "kg.nq"
@@ -307,3 +329,228 @@ def test_structure_checks_find_every_broken_nanopublication_part(base):
     assert (str(NANOPUB["C002"]), "assertion check") in found
     assert (str(NANOPUB["C003"]), "pubinfo check") in found
     assert not structure_violations(base)
+
+
+# --------------------------------------------------------------------------- input that must not "conform"
+def _validate_cli(project, *args: str, env: dict[str, str] | None = None):
+    """Run ``exomirkg validate`` in a fresh process, as a user would."""
+    return subprocess.run([sys.executable, "-m", "exomirkg", "validate", "--root", str(project.root), *args],
+                          check=False, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.mark.parametrize("name, text", [("empty.ttl", ""), ("prefixes-only.ttl", "@prefix a: <http://a/> .\n"),
+                                        ("empty.trig", ""), ("empty.nq", ""), ("empty.nt", "# nothing\n")])
+def test_a_file_without_triples_is_unusable_input_not_conforming(project, tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    run = _validate_cli(project, str(path))
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"{path}: no triples" in run.stderr and "conforms" not in run.stdout
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_empty_nquads_file_on_the_large_path_is_unusable_input(project, tmp_path, engine):
+    require_engine(engine)
+    path = tmp_path / "empty.nq"
+    path.write_bytes(b"")
+    run = _validate_cli(project, str(path), "--engine", engine, "--parts", "2")
+    assert run.returncode == 2 and f"{path}: no triples" in run.stderr, run.stdout + run.stderr
+
+
+def test_a_second_file_without_triples_is_named(project, tmp_path):
+    empty = tmp_path / "second.ttl"
+    empty.write_text("# only a comment\n", encoding="utf-8")
+    run = _validate_cli(project, str(project.kg_dir / "exomir-kg.ttl"), str(empty))
+    assert run.returncode == 2 and f"{empty}: no triples" in run.stderr, run.stdout + run.stderr
+
+
+# --------------------------------------------------------------------------- identifiers that do not exist
+
+
+def test_an_identifier_that_does_not_exist_is_a_violation(project, tmp_path):
+    """MIMAT0000076 (hsa-miR-21-5p) replaced everywhere, label included, by the well-formed
+    MIMAT9999999: one violation, in the text and in the sh:ValidationReport."""
+    text = (project.kg_dir / "exomir-kg.trig").read_text(encoding="utf-8")
+    assert "MIMAT0000076" in text
+    path = tmp_path / "kg.trig"
+    path.write_text(text.replace("MIMAT0000076", "MIMAT9999999"), encoding="utf-8")
+    run = _validate_cli(project, str(path))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stdout.startswith("does not conform (pyshacl): 1 violation(s)\n"), run.stdout
+    assert ("mirbase.mature:MIMAT9999999 is not in the project's reference tables "
+            "(ontology/imports/reference/upstream_mirbase_human.tsv)") in run.stdout
+    turtle = _validate_cli(project, str(path), "--format", "turtle")
+    assert turtle.returncode == 1
+    report = Graph().parse(data=turtle.stdout, format="turtle")
+    assert (None, SH.conforms, Literal(False)) in report
+    results = list(report.objects(None, SH.result))
+    assert len(results) == 1
+    result = results[0]
+    assert report.value(result, SH.focusNode) == URIRef("https://identifiers.org/mirbase.mature:MIMAT9999999")
+    assert report.value(result, SH.resultSeverity) == SH.Violation
+    assert report.value(result, SH.sourceConstraintComponent) == URIRef(KNOWN_IDENTIFIER)
+    assert "MIMAT9999999 is not in the project's reference tables" in str(report.value(result, SH.resultMessage))
+
+
+@pytest.mark.parametrize("iri, curie", [
+    ("https://identifiers.org/mirbase:MI9999999", "mirbase:MI9999999"),
+    ("https://www.mirbase.org/mature/MIMAT9999999", "mirbase.mature:MIMAT9999999"),
+    ("https://identifiers.org/hgnc:999999", "hgnc:999999"),
+    ("http://purl.uniprot.org/hgnc/HGNC:999999", "hgnc:999999"),
+    ("http://purl.obolibrary.org/obo/GO_9999999", "GO:9999999"),
+    ("http://purl.obolibrary.org/obo/CL_9999999", "CL:9999999"),
+    ("http://purl.obolibrary.org/obo/UBERON_9999999", "UBERON:9999999"),
+    ("https://identifiers.org/MONDO:9999999", "MONDO:9999999"),
+    ("http://purl.obolibrary.org/obo/ECO_9999999", "ECO:9999999"),
+    ("http://purl.obolibrary.org/obo/CHEBI_99999999", "CHEBI:99999999"),
+    ("https://identifiers.org/cellosaurus:CVCL_ZZZZ", "cellosaurus:CVCL_ZZZZ"),
+])
+def test_each_checked_registry_reports_an_identifier_the_tables_lack(base, project, identifiers, iri, curie):
+    from exomirkg.identifiers import Curie
+    prefix, local = curie.split(":", 1)
+    assert not identifiers.tables.knows(Curie(prefix, local))         # made up on purpose: the tables lack it
+    data = _copy(base)
+    _entities(data).add((CLAIM["C001"], RDFS.seeAlso, URIRef(iri)))
+    found = [v for v in validate(data, project.shapes_path, "pyshacl", identifiers=identifiers).violations
+             if v.component == KNOWN_IDENTIFIER]
+    assert [(v.focus, v.message.split(" ")[0]) for v in found] == [(iri, curie)]
+    assert found[0].message.endswith("no such identifier") and "ontology/imports/reference/upstream_" in found[0].message
+    assert validate(_copy(base), project.shapes_path, "pyshacl", identifiers=identifiers).conforms
+
+
+def test_a_malformed_identifier_under_another_iri_form_is_reported(base, project, identifiers):
+    """The shapes check the canonical IRIs' patterns; the other IRI forms only the identifier check sees."""
+    data = _copy(base)
+    _entities(data).add((URIRef("https://identifiers.org/hgnc:6770"), URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
+                         URIRef("http://identifiers.org/hgnc/67x0")))
+    found = [v for v in validate(data, project.shapes_path, "pyshacl", identifiers=identifiers).violations
+             if v.component == KNOWN_IDENTIFIER]
+    assert [(v.focus, "is not a well-formed" in v.message) for v in found] == [("http://identifiers.org/hgnc/67x0", True)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_unknown_identifier_is_found_on_the_large_nquads_path(project, tmp_path, engine):
+    """The large-file path (pyoxigraph, no rdflib) checks identifiers too, with the claims that use them."""
+    require_engine(engine)
+    text = (project.kg_dir / "exomir-kg.nq").read_text(encoding="utf-8")
+    assert "http://purl.obolibrary.org/obo/GO_0006915>" in text
+    path = tmp_path / "kg.nq"
+    path.write_text(text.replace("http://purl.obolibrary.org/obo/GO_0006915>", "http://purl.obolibrary.org/obo/GO_9999999>"),
+                    encoding="utf-8")
+    run = _validate_cli(project, str(path), "--engine", engine, "--parts", "2")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "GO:9999999 is not in the project's reference tables (ontology/imports/reference/upstream_go_labels.tsv)" \
+        in run.stdout
+    assert "/claims/" in run.stdout              # listed under the claims about it, with their file:line
+
+
+def test_the_large_path_finds_the_same_unknown_identifiers_as_the_whole_graph(base, project, identifiers, tmp_path):
+    from exomirkg.serialize import nquads
+    from exomirkg.validate import validate_nquads
+    data = _copy(base)
+    _entities(data).add((CLAIM["C001"], RDFS.seeAlso, URIRef("https://identifiers.org/hgnc:999999")))
+    _entities(data).add((URIRef("http://purl.obolibrary.org/obo/CL_9999999"), RDFS.label, Literal("no such cell")))
+    path = tmp_path / "kg.nq"
+    path.write_text(nquads(data), encoding="utf-8")
+    whole = {v.key for v in validate(data, project.shapes_path, "pyshacl", identifiers=identifiers).violations
+             if v.component == KNOWN_IDENTIFIER}
+    large = {v.key for v in validate_nquads(path, project.shapes_path, "pyshacl", parts=2, processes=1,
+                                            identifiers=identifiers).violations if v.component == KNOWN_IDENTIFIER}
+    assert large == whole == {("https://identifiers.org/hgnc:999999", "", KNOWN_IDENTIFIER, ""),
+                              ("http://purl.obolibrary.org/obo/CL_9999999", "", KNOWN_IDENTIFIER, "")}
+
+
+# --------------------------------------------------------------------------- the Jena helper jar and heap
+PLANTED = Path(__file__).parent / "fixtures" / "planted-jar"
+
+
+def _plant(path: Path) -> None:
+    """A jar whose ``shacl.shacl`` says "conforms" whatever the data (see fixtures/planted-jar)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as jar:
+        jar.write(PLANTED / "shacl" / "shacl.class", "shacl/shacl.class")
+
+
+def test_a_planted_helper_jar_is_never_run(project, tmp_path, monkeypatch):
+    """A jar planted at the old fixed name in the shared temp folder, and one planted at the cache
+    name itself, would make a graph with a violation "conform"; neither is run."""
+    from exomirkg import jena
+    require_jena()
+    shared_tmp, cache = tmp_path / "tmp", tmp_path / "cache"
+    _plant(shared_tmp / "exomirkg-jena-xerces-fix.jar")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    honest = Path(jena.classpath().split(":")[0])
+    assert honest.parent == cache / "exomir-kg" and (honest.parent.stat().st_mode & 0o777) == 0o700
+    _plant(honest)
+    broken = tmp_path / "broken.nt"
+    broken.write_text((project.kg_dir / "exomir-kg.nt").read_text(encoding="utf-8")
+                      .replace("http://purl.obolibrary.org/obo/ECO_", "http://purl.obolibrary.org/obo/XCO_"), encoding="utf-8")
+    run = _validate_cli(project, str(broken), "--engine", "jena",
+                        env={"TMPDIR": str(shared_tmp), "XDG_CACHE_HOME": str(cache)})
+    assert run.returncode == 1 and run.stdout.startswith("does not conform (jena)"), run.stdout + run.stderr
+    with zipfile.ZipFile(honest) as jar:
+        assert "shacl/shacl.class" not in jar.namelist() and any(n.startswith("xerces/") for n in jar.namelist())
+
+
+def test_a_cache_folder_others_can_write_is_refused(tmp_path, monkeypatch):
+    from exomirkg import jena
+    require_jena()
+    cache = tmp_path / "cache"
+    (cache / "exomir-kg").mkdir(parents=True)
+    (cache / "exomir-kg").chmod(0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    with pytest.raises(jena.JenaFailed, match="not private"):
+        jena.classpath()
+
+
+def test_jena_running_out_of_heap_says_so_plainly(project):
+    require_jena()
+    run = _validate_cli(project, str(project.kg_dir / "exomir-kg.nq"), "--engine", "jena", "--parts", "2",
+                        "--processes", "1", env={"EXOMIRKG_JENA_HEAP": "8m"})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "error: Jena ran out of memory (heap -Xmx8m) validating part 1 of 2 (" in run.stderr, run.stderr
+    assert " triples, " in run.stderr and "OutOfMemoryError" in run.stderr
+    assert "raise it with EXOMIRKG_JENA_HEAP=" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_heap_setting_that_is_no_size_is_refused(project):
+    require_jena()
+    run = _validate_cli(project, str(project.kg_dir / "exomir-kg.ttl"), "--engine", "jena",
+                        env={"EXOMIRKG_JENA_HEAP": "lots"})
+    assert run.returncode == 2 and "EXOMIRKG_JENA_HEAP='lots' is not a JVM heap size" in run.stderr, run.stderr
+
+
+def test_the_jena_heap_follows_the_triples_and_the_memory(tmp_path, monkeypatch):
+    """A part of a million short triples (64 MB) ran out of the old 512 MB heap (sized by file size
+    alone); the heap now follows the number of triples, within a share of the memory."""
+    from exomirkg import jena
+    monkeypatch.delenv("EXOMIRKG_JENA_HEAP", raising=False)
+    monkeypatch.setattr(jena, "_memory_mb", lambda: 16384)
+    short = tmp_path / "short.nt"
+    short.write_text("".join(f"<http://e.org/s{i}> <http://e.org/p> \"{i}\" .\n" for i in range(1_000_000)))
+    assert jena.count_triples(short) == 1_000_000
+    assert int(jena.heap_for(short)[:-1]) >= 1200                       # 1 KB a triple
+    assert jena.heap_for(short, jvms=2) == jena.heap_for(short)         # 2 JVMs: both fit in 70 % of 16 GB
+    assert jena.heap_for(short, jvms=16) == f"{int(0.7 * 16384 / 16)}m"  # capped at a JVM's share
+    small = tmp_path / "small.nt"
+    small.write_text("<http://e.org/s> <http://e.org/p> \"o\" .\n")
+    assert jena.heap_for(small) == "512m"
+    monkeypatch.setenv("EXOMIRKG_JENA_HEAP", "3g")
+    assert jena.heap_for(short) == "3g"
+
+
+# --------------------------------------------------------------------------- tests that tell the truth
+def test_without_java_only_the_jena_cases_skip_and_under_ci_they_fail(tmp_path):
+    """With no Java on PATH the pyshacl and rudof cases still run and pass; the Jena case skips,
+    naming Java and its install command, and fails instead when CI is set."""
+    no_java = tmp_path / "bin"
+    no_java.mkdir()
+    env = {name: value for name, value in os.environ.items() if name != "CI"}
+    env["PATH"] = str(no_java)
+    args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-k", "test_the_fixture_conforms",
+            str(Path(__file__))]
+    local = subprocess.run(args, check=False, env=env, capture_output=True, text=True, timeout=600)
+    assert "2 passed, 1 skipped" in local.stdout, local.stdout + local.stderr
+    assert "java is not installed (apt-get install default-jre-headless)" in local.stdout
+    ci = subprocess.run(args, check=False, env={**env, "CI": "1"}, capture_output=True, text=True, timeout=600)
+    assert "1 failed, 2 passed" in ci.stdout and "skipped" not in ci.stdout, ci.stdout + ci.stderr

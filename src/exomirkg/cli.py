@@ -127,18 +127,27 @@ def validate(root: Path | None, files: tuple[Path, ...], output_format: str, eng
              parts: int | None, processes: int) -> None:
     """Validate the built KG (kg/exomir-kg.trig), or the RDF FILES given, against the SHACL shapes.
 
-    Exit 0 when it conforms, 1 on violations, 2 on unusable input. Violations of the project's own
-    claims point at the curation file and line they come from.
+    Besides the shapes and the nanopublication structure, every miRBase, HGNC, GO, CL, UBERON,
+    MONDO, ECO, ChEBI and Cellosaurus IRI must name an identifier of the reference tables.
+
+    Exit 0 when it conforms, 1 on violations, 2 on unusable input (a file without triples, Jena
+    failing or running out of memory: EXOMIRKG_JENA_HEAP=4g sets its heap). Violations of the
+    project's own claims point at the curation file and line they come from.
     """
     from .build import claim_locations, read_curation
-    from .validate import load_data, validate as run_validate, validate_nquads
+    from .known_ids import IdentifierCheck
+    from .validate import load_data, validate_nquads
+    from .validate import validate as run_validate
     try:
         project = _project(root)
         paths = list(files) or [project.kg_dir / "exomir-kg.trig"]
+        identifiers = IdentifierCheck.for_project(project)
         if parts and len(paths) == 1 and paths[0].suffix == ".nq":
-            report = validate_nquads(paths[0], shapes or project.shapes_path, engine, parts, processes)
+            report = validate_nquads(paths[0], shapes or project.shapes_path, engine, parts, processes,
+                                     identifiers=identifiers)
         else:
-            report = run_validate(load_data(paths), shapes or project.shapes_path, engine, parts, processes)
+            report = run_validate(load_data(paths), shapes or project.shapes_path, engine, parts, processes,
+                                  identifiers=identifiers)
     except ExomirError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -85,6 +86,54 @@ class Reference:
 ARM = re.compile(r"-(3p|5p)$")
 
 
+@dataclass(frozen=True)
+class IdentifierColumn:
+    """A column of a reference table that lists identifiers, with the column of their labels.
+
+    ``prefixes``: the registries the column holds. With one, an id may be written bare or with its
+    database's prefix (``MI0000060``, ``CVCL_0027``, ``HGNC:317``, ``GO:0006915``); with several,
+    every id is ``PREFIX:local`` (``MONDO:0000023``).
+    """
+
+    table: str
+    id_column: str
+    label_column: str
+    prefixes: tuple[str, ...]
+
+    def entries(self, folder: Path) -> Iterator[tuple[str, str, str]]:
+        """(prefix, local id, label) of every row of the table in ``folder``."""
+        for row in read_tsv(folder / self.table):
+            text = row[self.id_column]
+            if len(self.prefixes) == 1:
+                yield self.prefixes[0], text.split(":", 1)[-1], row[self.label_column]
+            else:
+                prefix, local = text.split(":", 1)
+                yield prefix, local, row[self.label_column]
+
+
+# The one place that says which table lists which registry's identifiers (the build resolves
+# curation against them; ``exomirkg validate`` checks every identifier IRI against them).
+IDENTIFIER_COLUMNS: tuple[IdentifierColumn, ...] = (
+    IdentifierColumn("upstream_mirbase_human.tsv", "precursor_acc", "precursor_name", ("mirbase",)),
+    IdentifierColumn("upstream_mirbase_human.tsv", "mature_acc", "mature_name", ("mirbase.mature",)),
+    IdentifierColumn("upstream_hgnc_subset.tsv", "HGNC ID", "Approved symbol", ("hgnc",)),
+    IdentifierColumn("upstream_go_labels.tsv", "go_id", "label", ("GO",)),
+    IdentifierColumn("upstream_cl_labels.tsv", "cl_id", "label", ("CL",)),
+    IdentifierColumn("upstream_disease_anatomy_liver_subset.tsv", "curie", "label", ("MONDO", "UBERON", "DOID")),
+    IdentifierColumn("upstream_cellosaurus_subset.tsv", "cellosaurus_id", "label", ("cellosaurus",)),
+    IdentifierColumn("upstream_eco_labels.tsv", "eco_id", "label", ("ECO",)),
+    IdentifierColumn("upstream_ro_labels.tsv", "ro_id", "label", ("RO", "BFO")),
+    IdentifierColumn("upstream_stato_obi_labels.tsv", "term_id", "label", ("STATO", "OBI")),
+    IdentifierColumn("upstream_so_labels.tsv", "so_id", "label", ("SO",)),
+    IdentifierColumn("upstream_chebi_subset.tsv", "chebi_id", "label", ("CHEBI",)),
+)
+
+
+def tables_of(prefix: str) -> list[str]:
+    """The reference tables that list ``prefix``'s identifiers (by :data:`IDENTIFIER_COLUMNS`)."""
+    return sorted({column.table for column in IDENTIFIER_COLUMNS if prefix in column.prefixes})
+
+
 @dataclass
 class ReferenceTables:
     """All reference tables of one folder, loaded lazily."""
@@ -140,28 +189,12 @@ class ReferenceTables:
 
     @cached_property
     def labels(self) -> dict[str, dict[str, str]]:
-        """prefix -> {local id -> upstream label}, for every identifier the tables hold."""
+        """prefix -> {local id -> upstream label}, for every identifier the tables hold
+        (:data:`IDENTIFIER_COLUMNS`, plus the terms of the is_a tables)."""
         labels: dict[str, dict[str, str]] = defaultdict(dict)
-        for row in read_tsv(self.folder / "upstream_mirbase_human.tsv"):
-            labels["mirbase"][row["precursor_acc"]] = row["precursor_name"]
-            labels["mirbase.mature"][row["mature_acc"]] = row["mature_name"]
-        for row in read_tsv(self.folder / "upstream_hgnc_subset.tsv"):
-            labels["hgnc"][row["HGNC ID"].split(":", 1)[1]] = row["Approved symbol"]
-        for row in read_tsv(self.folder / "upstream_go_labels.tsv"):
-            labels["GO"][row["go_id"].split(":", 1)[1]] = row["label"]
-        for row in read_tsv(self.folder / "upstream_cl_labels.tsv"):
-            labels["CL"][row["cl_id"].split(":", 1)[1]] = row["label"]
-        for row in read_tsv(self.folder / "upstream_disease_anatomy_liver_subset.tsv"):
-            prefix, local = row["curie"].split(":", 1)
-            labels[prefix][local] = row["label"]
-        for row in read_tsv(self.folder / "upstream_cellosaurus_subset.tsv"):
-            labels["cellosaurus"][row["cellosaurus_id"]] = row["label"]
-        for name, column in (("upstream_eco_labels.tsv", "eco_id"), ("upstream_ro_labels.tsv", "ro_id"),
-                             ("upstream_stato_obi_labels.tsv", "term_id"), ("upstream_so_labels.tsv", "so_id"),
-                             ("upstream_chebi_subset.tsv", "chebi_id")):
-            for row in read_tsv(self.folder / name):
-                prefix, local = row[column].split(":", 1)
-                labels[prefix][local] = row["label"]
+        for column in IDENTIFIER_COLUMNS:
+            for prefix, local, label in column.entries(self.folder):
+                labels[prefix][local] = label
         for edge in self.hierarchy_edges:
             for curie, label in ((edge.child, edge.child_label), (edge.parent, edge.parent_label)):
                 labels[curie.prefix].setdefault(curie.local_id, label)

@@ -15,17 +15,20 @@ and line the claim comes from.
 """
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
 from .claimgraph import ValidationParts, union_graph
 from .errors import ExomirError
+from .known_ids import KNOWN_IDENTIFIER, IdentifierCheck, UnknownIdentifierUse
 from .namespaces import CLAIM, EXO, NANOPUB, NP
 from .store import ONTOLOGY_GRAPH
 
@@ -42,7 +45,7 @@ class UnusableInput(ExomirError):
 class ValidationFailed(ExomirError):
     """The KG does not conform to the shapes; nothing was written."""
 
-    def __init__(self, report: "ValidationReport", locations: dict[str, str] | None = None):
+    def __init__(self, report: ValidationReport, locations: dict[str, str] | None = None):
         self.report = report
         super().__init__(report.as_text(locations))
 
@@ -96,7 +99,8 @@ class ValidationReport:
             where = f" [{locations[key]}]" if locations and key in locations else ""
             lines.append(f"{key}{where}:")
             for violation in violations:
-                focus = "" if violation.focus.endswith("/" + key) else f" on {_short(violation.focus)}"
+                focus = "" if violation.focus == key or violation.focus.endswith("/" + key) \
+                    else f" on {_short(violation.focus)}"
                 lines.append(f"  - {violation.describe()}{focus}")
         return "\n".join(lines)
 
@@ -150,21 +154,40 @@ def claims_of(node: URIRef, graph) -> list[str]:
 
 # --------------------------------------------------------------------------- reading input
 def load_data(paths: Iterable[Path]) -> Dataset:
-    """Read RDF files into one dataset; raise :class:`UnusableInput` with the reason."""
-    dataset = Dataset(default_union=True)
+    """Read RDF files into one dataset; raise :class:`UnusableInput` with the reason (a file without
+    a single triple is unusable: it must never "conform")."""
+    dataset: Dataset | None = None
     for path in paths:
-        fmt = FORMATS.get(path.suffix)
-        if fmt is None:
-            raise UnusableInput(f"{path}: unknown RDF file type {path.suffix!r} (use one of {', '.join(FORMATS)})")
-        if not path.is_file():
-            raise UnusableInput(f"{path}: no such file")
-        try:
-            if fmt in ("trig", "nquads"):
-                dataset.parse(path, format=fmt)
-            else:
-                dataset.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
-        except Exception as error:      # rdflib raises many parser-specific types
-            raise UnusableInput(f"{path}: not readable as {fmt}: {str(error).splitlines()[0]}") from error
+        one = read_file(path)
+        if dataset is None:
+            dataset = one
+        else:
+            for s, p, o, g in one.quads((None, None, None, None)):
+                (dataset.graph(g) if g is not None else dataset.default_graph).add((s, p, o))
+    if dataset is None:
+        raise UnusableInput("no RDF file given")
+    return dataset
+
+
+def read_file(path: Path) -> Dataset:
+    """One RDF file as a dataset (Turtle, N-Triples, JSON-LD, RDF/XML in a graph named by the file);
+    :class:`UnusableInput` when it is of an unknown type, missing, unreadable or holds no triple."""
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise UnusableInput(f"{path}: unknown RDF file type {path.suffix!r} (use one of {', '.join(FORMATS)})")
+    if not path.is_file():
+        raise UnusableInput(f"{path}: no such file")
+    dataset = Dataset(default_union=True)
+    try:
+        if fmt in ("trig", "nquads"):
+            dataset.parse(path, format=fmt)
+        else:
+            dataset.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
+    except Exception as error:      # rdflib raises many parser-specific types
+        raise UnusableInput(f"{path}: not readable as {fmt}: {str(error).splitlines()[0]}") from error
+    if next(iter(dataset.quads((None, None, None, None))), None) is None:
+        raise UnusableInput(f"{path}: no triples: there is nothing to validate "
+                            f"({path.stat().st_size} bytes of {fmt}, not one triple)")
     return dataset
 
 
@@ -185,7 +208,7 @@ def _report_violations(report: Graph, shapes: Graph) -> list[Violation]:
         if result in nested:
             continue
 
-        def get(prop: URIRef) -> str:
+        def get(prop: URIRef, result: Node = result) -> str:
             value = report.value(result, prop)
             return "" if value is None or isinstance(value, BNode) else str(value)
         shape = report.value(result, SH.sourceShape)
@@ -249,7 +272,7 @@ def _rudof_message(message: object) -> str:
     return text
 
 
-def _shape_name(shape: object, shapes: Graph) -> str:
+def _shape_name(shape: Node | None, shapes: Graph) -> str:
     if shape is None:
         return ""
     name = shapes.value(shape, SH.name) or shapes.value(shape, RDFS.label)
@@ -306,6 +329,7 @@ def structure_violations(store) -> list[Violation]:
     pyoxigraph store first: rdflib's SPARQL is far too slow on many named graphs), over the union
     of its graphs. A blank node no IRI points to is reported once, on the structure shape itself."""
     import pyoxigraph as ox
+
     from .store import EmbeddedStore
     if isinstance(store, Dataset):
         from .serialize import nquads
@@ -313,7 +337,7 @@ def structure_violations(store) -> list[Violation]:
         copy.load(nquads(store).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         store = copy
     engine = EmbeddedStore.wrapping(store)
-    found = []
+    found: list[Violation] = []
     for name, message, query in STRUCTURE_CHECKS:
         focus_nodes = {row[0] for row in engine.query(query).values()}
         if name == "blank nodes":        # blank focus: only when no IRI owns a blank node
@@ -336,18 +360,25 @@ ENGINE_FUNCTIONS = {"pyshacl": _pyshacl, "rudof": _rudof, "jena": _jena}
 
 
 # --------------------------------------------------------------------------- SHACL on files, in parts
-def _engine_on_file(engine: str, data_nt: Path, shapes_path: Path, gc_threads: int | None = None) -> list[Violation]:
-    """The SHACL violations of one N-Triples file, by any engine."""
+def _engine_on_file(engine: str, data_nt: Path, shapes_path: Path, gc_threads: int | None = None,
+                    jvms: int = 1, part: tuple[int, int] | None = None) -> list[Violation]:
+    """The SHACL violations of one N-Triples file, by any engine (``jvms``: Jena JVMs side by side;
+    ``part``: (K, N) when the file is part K of N)."""
     shapes = Graph().parse(shapes_path, format="turtle")
     if engine == "jena":
         from .jena import shacl_validate
-        report = shacl_validate(data_nt, shapes_path, gc_threads=gc_threads)
+        report = shacl_validate(data_nt, shapes_path, gc_threads=gc_threads, jvms=jvms, part=part)
         return _report_violations(Graph().parse(data=report, format="turtle"), shapes)
     return ENGINE_FUNCTIONS[engine](Graph().parse(data_nt, format="nt"), shapes)[0]
 
 
-def _file_job(args: tuple[str, str, str, int | None]) -> list[Violation]:
-    return _engine_on_file(args[0], Path(args[1]), Path(args[2]), args[3])
+FileJob = tuple[str, str, str, "int | None", int, tuple[int, int]]
+
+
+def _file_job(job: FileJob) -> list[Violation]:
+    """Run one part (engine, part file, shapes, GC threads, JVMs side by side, (K, N))."""
+    engine, data_nt, shapes_path, gc_threads, jvms, part = job
+    return _engine_on_file(engine, Path(data_nt), Path(shapes_path), gc_threads, jvms, part)
 
 
 def nanopublication_of(graph_name: str) -> str | None:
@@ -369,16 +400,13 @@ def split_into_parts(quads: Iterable, folder: Path, parts: int) -> list[Path]:
     """
     import pyoxigraph as ox
     paths = [folder / f"part-{index + 1}.nt" for index in range(parts)]
-    handles = [open(path, "w", encoding="utf-8") for path in paths]
-    writer = ValidationParts(handles)
-    try:
+    with contextlib.ExitStack() as stack:
+        handles = [stack.enter_context(open(path, "w", encoding="utf-8")) for path in paths]
+        writer = ValidationParts(handles)
         for quad in quads:
             graph = quad.graph_name
             owner = nanopublication_of(graph.value) if isinstance(graph, ox.NamedNode) else None
             writer.write(owner, [f"{quad.triple} .\n"])
-    finally:
-        for handle in handles:
-            handle.close()
     return paths
 
 
@@ -387,7 +415,9 @@ def validate_parts(parts: list[Path], shapes_path: Path, engine: str = "jena", p
     union of their results, one per (focus, path, component, value)."""
     import os
     gc_threads = max(1, (os.cpu_count() or 1) // processes) if processes > 1 else None
-    jobs = [(engine, str(part), str(shapes_path), gc_threads) for part in parts]
+    jvms = max(1, min(processes, len(parts)))
+    jobs: list[FileJob] = [(engine, str(part), str(shapes_path), gc_threads, jvms, (index + 1, len(parts)))
+                           for index, part in enumerate(parts)]
     if processes > 1 and len(jobs) > 1:
         if engine == "jena":             # each part is its own JVM: threads are enough
             from concurrent.futures import ThreadPoolExecutor
@@ -408,9 +438,16 @@ def _check_engine(engine: str) -> None:
         raise ExomirError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
 
 
+def identifier_violations(unknown: Iterable[UnknownIdentifierUse]) -> list[Violation]:
+    """A violation (on the IRI) for every identifier of a checked registry that the reference tables
+    do not hold (:mod:`exomirkg.known_ids`)."""
+    return [Violation(use.iri, "", KNOWN_IDENTIFIER, "", use.message, KNOWN_IDENTIFIER) for use in unknown]
+
+
 def validate(dataset: Dataset, shapes_path: Path, engine: str = "pyshacl", parts: int | None = None,
-             processes: int = 1) -> ValidationReport:
-    """Validate a dataset against the shapes, plus the nanopublication structure when it has named graphs.
+             processes: int = 1, identifiers: IdentifierCheck | None = None) -> ValidationReport:
+    """Validate a dataset against the shapes, plus the nanopublication structure when it has named graphs,
+    plus (with ``identifiers``) the existence of every identifier in the reference tables.
 
     With ``parts`` the graph is validated in that many independent parts (:func:`split_into_parts`),
     ``processes`` at a time: the same violations, in time linear in the number of claims.
@@ -432,14 +469,17 @@ def validate(dataset: Dataset, shapes_path: Path, engine: str = "pyshacl", parts
         violations.extend(structure_violations(dataset))
     else:
         violations.extend(v for v in structure_violations(dataset) if "blank nodes" in v.message)
+    if identifiers is not None:
+        violations.extend(identifier_violations(identifiers.unknown(dataset)))
     return ValidationReport(engine, sorted(set(violations)), data, report)
 
 
 def validate_nquads(path: Path, shapes_path: Path, engine: str = "jena", parts: int = 2, processes: int = 2,
-                    store=None) -> ValidationReport:
+                    store=None, identifiers: IdentifierCheck | None = None) -> ValidationReport:
     """Validate a large N-Quads file without rdflib: loaded into a pyoxigraph store (or ``store``,
     already holding it), SHACL on independent parts written from the store, the structure checks
-    on the store."""
+    on the store, and (with ``identifiers``) every identifier IRI looked up in the reference tables,
+    collected while the quads go to the parts."""
     import pyoxigraph as ox
     _check_engine(engine)
     if store is None:
@@ -448,8 +488,14 @@ def validate_nquads(path: Path, shapes_path: Path, engine: str = "jena", parts: 
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         except (SyntaxError, ValueError, OSError) as error:
             raise UnusableInput(f"{path}: not readable as nquads: {error}") from error
+    if next(store.quads_for_pattern(None, None, None), None) is None:
+        raise UnusableInput(f"{path}: no triples: there is nothing to validate")
+    iris: set[str] = set()
+    quads = store.quads_for_pattern(None, None, None)
     with tempfile.TemporaryDirectory() as folder:
-        files = split_into_parts(store.quads_for_pattern(None, None, None), Path(folder), parts)
+        files = split_into_parts(identifiers.watch(quads, iris) if identifiers else quads, Path(folder), parts)
         violations = validate_parts(files, shapes_path, engine, processes)
     violations.extend(structure_violations(store))
+    if identifiers is not None:
+        violations.extend(identifier_violations(identifiers.unknown_among(iris)))
     return ValidationReport(engine, sorted(set(violations)), store, None)
