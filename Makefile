@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-.PHONY: all setup build validate queries reason release test clean
+.PHONY: all setup build validate queries reason release lint test clean
 
 all: build validate queries reason release
 	@echo "main job done: KG in kg/, release $(VERSION) in dist/$(VERSION)/ (see README for what to query next)"
@@ -33,6 +33,10 @@ reason: $(STAMP)
 
 release: $(STAMP)
 	$(BIN)/exomirkg release $(VERSION) --out dist --force
+
+lint: $(STAMP)
+	$(BIN)/ruff check src
+	$(BIN)/mypy
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -72,7 +72,7 @@ def build(root: Path | None, out: Path | None) -> None:
     retracted = sum(1 for c in claims if c.retracted_references)
     click.echo(f"  review issues recorded: {len(result.curation.issues)}; "
                f"claims resting on retracted studies: {retracted}")
-    for suffix, path in result.files.items():
+    for path in result.files.values():
         click.echo(f"  wrote {path}")
 
 
@@ -329,7 +329,8 @@ def push(root: Path | None, endpoint: str, update_endpoint: str | None, gsp: str
     """
     from tqdm import tqdm
 
-    from .push import PushError, Target, kg_ntriples, push as run_push
+    from .push import PushError, Target, kg_ntriples
+    from .push import push as run_push
     try:
         project = _project(root)
         lines = kg_ntriples(project)

@@ -132,7 +132,8 @@ class _Client:
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager) if target.auth == "digest"
                             else urllib.request.HTTPBasicAuthHandler(manager))
         self.opener = urllib.request.build_opener(*handlers)
-        self._digest = handlers[0] if handlers and target.auth == "digest" else None
+        first = handlers[0] if handlers else None
+        self._digest = first if isinstance(first, urllib.request.HTTPDigestAuthHandler) else None
 
     def _authorize(self, request: urllib.request.Request) -> None:
         """Digest-sign an upload before it is sent: unsigned, the store answers 401 and may close

@@ -20,6 +20,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
@@ -57,7 +58,7 @@ class ReleaseResult:
 
 
 # --------------------------------------------------------------------------- manifest
-def manifest(project: Project, version: str, date: str, files: dict[str, str], stats: dict[str, int],
+def manifest(project: Project, version: str, date: str, files: dict[str, dict[str, Any]], stats: dict[str, int],
              previous: str | None) -> dict:
     """The one source of every metadata file of the release."""
     meta = read_curation(project)[0].metadata
@@ -111,11 +112,12 @@ def associations(project: Project, dataset: Dataset) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(ASSOCIATION_COLUMNS)
-    claims = sorted({s for s in graph.subjects(RDF.type, None) if str(s).startswith(str(CLAIM)) and "/" not in str(s)[len(str(CLAIM)):]})
+    claims = sorted({s for s in graph.subjects(RDF.type, None) if str(s).startswith(str(CLAIM)) and "/" not in str(s)[len(str(CLAIM)):]},
+                    key=str)
     for claim in claims:
         ctype = next(o for o in graph.objects(claim, RDF.type))
-        mirnas = sorted(graph.objects(claim, EXO.mirna))
-        refs = sorted(graph.objects(claim, EXO.citesReference), key=lambda r: int(graph.value(r, EXO.referenceNumber)))
+        mirnas = sorted(graph.objects(claim, EXO.mirna), key=str)
+        refs = sorted(graph.objects(claim, EXO.citesReference), key=lambda r: int(str(graph.value(r, EXO.referenceNumber))))
         ids = []
         for ref in refs:
             for prop, prefix in ((EXO.pmid, "PMID:"), (EXO.doi, "doi:")):
@@ -131,7 +133,7 @@ def associations(project: Project, dataset: Dataset) -> str:
             flags.append("arm_unspecified")
         if graph.value(claim, EXO.blockCitation) == Literal(True):
             flags.append("block_citation")
-        flags += [f"issue:{str(i).rsplit('/', 1)[1]}" for i in sorted(graph.objects(claim, EXO.hasIssue))]
+        flags += [f"issue:{str(i).rsplit('/', 1)[1]}" for i in sorted(graph.objects(claim, EXO.hasIssue), key=str)]
         quotes = sorted(str(graph.value(q, EXO.text)) for q in graph.objects(claim, EXO.supportingQuote))
         target = graph.value(claim, EXO.gene)
         writer.writerow([
@@ -245,7 +247,7 @@ def network_dot(dataset: Dataset) -> str:
     edges = set()
     nodes: dict[str, str] = {}
     for claim in sorted(set(graph.subjects(RDF.type, EXO.TransferClaim)) | set(graph.subjects(RDF.type, EXO.TargetClaim))
-                        | set(graph.subjects(RDF.type, EXO.ProcessClaim))):
+                        | set(graph.subjects(RDF.type, EXO.ProcessClaim)), key=str):
         for m in graph.objects(claim, EXO.mirna):
             mid = name(m)
             donor, recipient = graph.value(claim, EXO.donorCell), graph.value(claim, EXO.recipientCell)
@@ -269,8 +271,8 @@ def network_dot(dataset: Dataset) -> str:
             nodes.setdefault(node, "mirna")
     shapes = {"mirna": 'shape=ellipse, style=filled, fillcolor="#fff3c4"', "cell": 'shape=box, style="rounded,filled", fillcolor="#d8f0e0"',
               "gene": 'shape=box, style=filled, fillcolor="#f0d8e8"', "process": 'shape=note, style=filled, fillcolor="#dde6f6"'}
-    lines = ["digraph exomir {", '  graph [rankdir=LR, fontname="Helvetica", label="Exosomal miRNAs in the HCC microenvironment '
-             '(regenerated from exomir-kg; red: promotes, blue: inhibits)", labelloc=t, fontsize=20];',
+    lines = ["digraph exomir {", ('  graph [rankdir=LR, fontname="Helvetica", label="Exosomal miRNAs in the HCC microenvironment '
+                                  '(regenerated from exomir-kg; red: promotes, blue: inhibits)", labelloc=t, fontsize=20];'),
              '  node [fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=9];']
     for node, kind in sorted(nodes.items()):
         lines.append(f'  "{node}" [{shapes[kind]}];')
@@ -514,7 +516,7 @@ def query_results(project: Project, kg_trig: Path) -> dict:
     from .store import EmbeddedStore
     store = EmbeddedStore(kg_trig, [project.ontology_path, *sorted(project.imports_dir.glob("*.ttl"))])
     registry = Registry.load(project.prefixes_path)
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for name, query in catalogue(project.queries_dir).items():
         if query.is_federated:
             results[name] = {"status": "not run (federated)", "federates": list(query.federated)}
@@ -635,4 +637,4 @@ def _write_release(project: Project, version: str, folder: Path, out: Path, date
     write("index.html", landing_html(m, changes))
     listing = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     write("SHA256SUMS", "".join(f"{_sha256(folder / rel)}  {rel}\n" for rel in listing))
-    return listing + ["SHA256SUMS"], changes
+    return [*listing, "SHA256SUMS"], changes
