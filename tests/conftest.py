@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from exomirkg.build import BuildResult, build
+from exomirkg.rdf.build import BuildResult, build
 from exomirkg.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,13 +33,13 @@ def kg(built: BuildResult) -> Dataset:
 
 @pytest.fixture(scope="session")
 def queries(project: Project):
-    from exomirkg.queries import catalogue
+    from exomirkg.query.catalogue import catalogue
     return catalogue(project.queries_dir)
 
 
 @pytest.fixture(scope="session")
 def registry(project: Project):
-    from exomirkg.identifiers import PrefixRegistry
+    from exomirkg.ids.prefixes import PrefixRegistry
     return PrefixRegistry.load(project.prefixes_path)
 
 

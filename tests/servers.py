@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from exomirkg.bench import free_port, stop, wait_until_up
+from exomirkg.bench.runs import free_port, stop, wait_until_up
 
 
 def require(binary: str, install: str) -> str:
@@ -29,7 +29,7 @@ def require(binary: str, install: str) -> str:
 def require_jena() -> None:
     """Java and Debian's Jena jars, for the tests of the Jena engine only (never the others)."""
     require("java", "apt-get install default-jre-headless")
-    from exomirkg.jena import JenaUnavailable, classpath
+    from exomirkg.validate.jena import JenaUnavailable, classpath
     try:
         classpath()
     except JenaUnavailable as error:

@@ -47,8 +47,8 @@ def build(root: Path | None, out: Path | None) -> None:
 
     Every problem is reported as file:line: reason, and nothing is written when there is one.
     """
-    from .build import build as run_build
-    from .validate import ValidationFailed
+    from .rdf.build import build as run_build
+    from .validate.engines import ValidationFailed
     try:
         project = _project(root)
         result = run_build(project, out)
@@ -82,7 +82,7 @@ def build(root: Path | None, out: Path | None) -> None:
               help="Copy the reference tables from this folder first (e.g. ../shared/reference).")
 def imports(root: Path | None, source: Path | None) -> None:
     """Regenerate the term extracts in ontology/imports/ from the reference tables."""
-    from .imports import copy_reference, write_imports
+    from .rdf.imports import copy_reference, write_imports
     try:
         project = _project(root)
         if source is not None:
@@ -100,7 +100,7 @@ def imports(root: Path | None, source: Path | None) -> None:
 @click.option("--ontology-only", is_flag=True, help="Check the ontology and its imports without the KG.")
 def reason(root: Path | None, ontology_only: bool) -> None:
     """Check with HermiT that the ontology, its imports and the built KG are consistent (needs Java)."""
-    from .reasoning import check_consistency, ontology_graph
+    from .rdf.reasoning import check_consistency, ontology_graph
     try:
         report = check_consistency(ontology_graph(_project(root), with_kg=not ontology_only))
     except ExomirError as error:
@@ -134,10 +134,10 @@ def validate(root: Path | None, files: tuple[Path, ...], output_format: str, eng
     failing or running out of memory: EXOMIRKG_JENA_HEAP=4g sets its heap). Violations of the
     project's own claims point at the curation file and line they come from.
     """
-    from .build import claim_locations, read_curation
-    from .known_ids import IdentifierCheck
-    from .validate import load_data, validate_nquads
-    from .validate import validate as run_validate
+    from .ids.known import IdentifierCheck
+    from .rdf.build import claim_locations, read_curation
+    from .validate.engines import load_data, validate_nquads
+    from .validate.engines import validate as run_validate
     try:
         project = _project(root)
         paths = list(files) or [project.kg_dir / "exomir-kg.trig"]
@@ -197,10 +197,10 @@ def query(root: Path | None, query: str | None, list_queries: bool, params: tupl
     exomirkg query mirnas-affecting-process --param process=GO:0006915 --format csv
     echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | exomirkg query -
     """
-    from .identifiers import PrefixRegistry
-    from .queries import ad_hoc, catalogue, find
-    from .results import render
-    from .store import EmbeddedStore, RemoteStore
+    from .ids.prefixes import PrefixRegistry
+    from .query.catalogue import ad_hoc, catalogue, find
+    from .query.results import render
+    from .query.store import EmbeddedStore, RemoteStore
     try:
         project = _project(root)
         folder = project.queries_dir
@@ -236,9 +236,9 @@ def query(root: Path | None, query: str | None, list_queries: bool, params: tupl
 def _run_all(project: Project, engine: str) -> None:
     import time
 
-    from .identifiers import PrefixRegistry
-    from .queries import catalogue
-    from .store import EmbeddedStore
+    from .ids.prefixes import PrefixRegistry
+    from .query.catalogue import catalogue
+    from .query.store import EmbeddedStore
     store = EmbeddedStore.for_project(project, engine)
     registry = PrefixRegistry.load(project.prefixes_path)
     stored = catalogue(project.queries_dir)
@@ -284,8 +284,8 @@ def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepa
 
     SERVICE calls go only to allowlisted endpoints; any other is refused (403) before anything is sent.
     """
-    from .federation import ServiceAllowlist
-    from .server import KnowledgeGraphServer, ServerConfig
+    from .federation.services import ServiceAllowlist
+    from .web.server import KnowledgeGraphServer, ServerConfig
     try:
         project = _project(root)
         allowlist = ServiceAllowlist.from_config(allow_service, config_file)
@@ -329,8 +329,8 @@ def push(root: Path | None, endpoint: str, update_endpoint: str | None, gsp: str
     """
     from tqdm import tqdm
 
-    from .push import PushError, Target, kg_ntriples
-    from .push import push as run_push
+    from .publish.push import PushError, Target, kg_ntriples
+    from .publish.push import push as run_push
     try:
         project = _project(root)
         lines = kg_ntriples(project)
@@ -362,7 +362,7 @@ def slice(root: Path | None, out: Path) -> None:
     oxigraph serve --location /tmp/other --bind 127.0.0.1:7878
     exomirkg query federated-mirna-gene-names
     """
-    from .federation import mirbase_hgnc_slice
+    from .federation.services import mirbase_hgnc_slice
     try:
         graph = mirbase_hgnc_slice(_project(root))
     except ExomirError as error:
@@ -387,7 +387,7 @@ def release_command(root: Path | None, version: str, out: Path, force: bool, dat
     at a time: a second one exits 3 at once (conflict). Hidden folders of killed releases in OUT
     are removed (or reported while their release is under way)."""
     from .errors import ConflictError
-    from .release import ReleaseError, release
+    from .publish.release import ReleaseError, release
     try:
         project = _project(root)
         result = release(project, version, out if out.is_absolute() else project.root / out, force, date)
@@ -408,7 +408,7 @@ def release_command(root: Path | None, version: str, out: Path, force: bool, dat
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
 def fair(folder: Path) -> None:
     """Offline FAIR self-check of a release FOLDER: pass/fail per F-UJI metric, with the evidence."""
-    from .fair import fair_check
+    from .publish.fair import fair_check
     results = fair_check(folder)
     for r in results:
         click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.metric:<14} {r.name}\n      {r.evidence}")
@@ -438,7 +438,7 @@ def bench(root: Path | None, sizes: str, seed: int, out: Path, reference_up_to: 
     injected faults; print a table and write the figures as JSON. Nothing here asserts a time."""
     import json as json_module
 
-    from .bench import run, run_size, table
+    from .bench.runs import run, run_size, table
     project = _project(root)
     if one is not None:
         click.echo(json_module.dumps(run_size(project, one, seed, reference_validation=not no_reference, parts=parts,

@@ -1,0 +1,111 @@
+"""Synthetic claims with the real shape, for benchmarks: deterministic by seed.
+
+Claims are drawn from real identifier pools (every human mature miRNA of miRBase, every gene of
+the HGNC table, the review's GO processes, CL cells, Cellosaurus lines, UBERON biofluids, MONDO
+diseases, ChEBI drugs, ECO evidence, numbered references and real quotes), one claim type after
+another so that every type is present, and go through the same builder as the real claims.
+"""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import replace
+
+from ..curation.sources import Claim, Curation
+from ..ids.prefixes import Curie
+from ..ids.reference import MiRNAEntity, Precursor, ReferenceTables, ResolvedMiRNA
+from ..project import Project
+from ..rdf.build import read_curation
+
+
+def all_mature_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
+    """Every human mature miRNA of miRBase, resolved as a review name with its arm would be: the
+    mature product, its precursor(s) and their HGNC MIR genes (when the HGNC table has them)."""
+    genes: dict[str, Curie] = {}
+    for row in tables.table("upstream_mirbase_hgnc_human.tsv"):
+        gene = Curie("hgnc", row["identifier"])
+        if row["database"] == "HGNC" and tables.knows(gene):
+            genes[row["mirbase_id"]] = gene
+    by_mature: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for precursor, products in sorted(tables.precursor_products.items()):
+        for product in products:
+            by_mature[product].append(precursor)
+    names = tables.labels["mirbase"]
+    resolved = []
+    for (acc, name), precursor_accs in sorted(by_mature.items()):
+        mature = MiRNAEntity(Curie("mirbase.mature", acc), name)
+        precursors = tuple(Precursor(MiRNAEntity(Curie("mirbase", p), names[p]),
+                                     tuple(MiRNAEntity(Curie("mirbase.mature", a), n)
+                                           for a, n in sorted(tables.precursor_products[p])),
+                                     genes.get(p)) for p in precursor_accs)
+        resolved.append(ResolvedMiRNA(name.removeprefix("hsa-"), (mature,), True, precursors))
+    return resolved
+
+
+FAULTS = ("evidence that is a GO process, not ECO", "condition that is an UBERON organ, not MONDO",
+          "biomarker AUC above 1 (any other type: evidence that is a GO process)")
+
+
+def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every: int = 0) -> Curation:
+    """``size`` synthetic claims (ids C0000001...) built from the project's real identifiers.
+
+    With ``faulty_every`` N, every Nth claim breaks one shape, the kinds of :data:`FAULTS` in turn,
+    so that validation at scale has violations to find (the same ones on every engine).
+    """
+    real, schema, _prefixes, tables = read_curation(project)
+    rng = random.Random(seed)
+    mirnas = all_mature_mirnas(tables)
+    genes = [Curie("hgnc", r["HGNC ID"].split(":")[1]) for r in tables.table("upstream_hgnc_subset.tsv")]
+    processes = [Curie("GO", r["go_id"].split(":")[1]) for r in tables.table("go.tsv")
+                 if "biological_process" in r["source"]]
+    cells = [Curie("CL", r["cl_id"].split(":")[1]) for r in tables.table("cl.tsv")] + \
+            [Curie("cellosaurus", r["cellosaurus_id"]) for r in tables.table("cell_lines.tsv")]
+    fluids = [Curie("UBERON", "0001977"), Curie("UBERON", "0001969")]
+    comparisons = [Curie("MONDO", "0005155"), Curie("MONDO", "0005366"), Curie("exo", "HealthyControl")]
+    drugs = [Curie("CHEBI", r["chebi_id"].split(":")[1]) for r in tables.table("upstream_chebi_subset.tsv")]
+    evidence = [Curie("ECO", e) for e in ("0000304", "0001567", "0006017", "0001273", "0005802")]
+    references = [r for n, r in sorted(tables.references.items()) if n > 0]
+    quotes = sorted({q for c in real.claims for q in c.quotes}, key=lambda q: (q.file, q.line))
+    types = schema.claim_types
+    order = list(types)
+    claims = []
+    for index in range(size):
+        ctype = types[order[index % len(order)]]
+        values: dict = {"condition": Curie("MONDO", "0007256"), "evidence": rng.choice(evidence)}
+        if ctype.name == "expression":
+            values.update(direction=rng.choice(["up", "down"]), comparison=rng.choice(comparisons), biofluid=rng.choice(fluids))
+        elif ctype.name == "target":
+            values.update(gene=rng.choice(genes))
+        elif ctype.name == "gene_regulation":
+            values.update(effect=rng.choice(["positive", "negative"]), gene=rng.choice(genes), cell=rng.choice(cells))
+        elif ctype.name in ("pathway", "process"):
+            values.update(effect=rng.choice(["positive", "negative", "unspecified"]), process=rng.choice(processes),
+                          cell=rng.choice(cells))
+        elif ctype.name == "immune":
+            values.update(effect=rng.choice(["positive", "negative"]), gene=rng.choice(genes), cell=rng.choice(cells))
+        elif ctype.name == "transfer":
+            values.update(donor=rng.choice(cells), recipient=rng.choice(cells))
+        elif ctype.name == "drug_response":
+            values.update(effect="positive", response=rng.choice(["sensitivity", "resistance"]), drug=rng.choice(drugs))
+        elif ctype.name == "biomarker":
+            values.update(use=rng.choice(["diagnostic", "early_detection", "prognostic"]), biofluid=rng.choice(fluids),
+                          sensitivity=round(rng.uniform(0.5, 1), 3), specificity=round(rng.uniform(0.5, 1), 3),
+                          auc=round(rng.uniform(0.5, 1), 3))
+        elif ctype.name == "prognosis":
+            values.update(effect=rng.choice(["positive", "negative"]), outcome=Curie("exo", rng.choice(["DiseaseFreeSurvival", "Recurrence"])))
+        elif ctype.name == "role":
+            values.update(role=rng.choice(["tumour_suppressor", "oncogenic"]))
+        if faulty_every and index % faulty_every == faulty_every - 1:
+            fault = (index // faulty_every) % len(FAULTS)
+            if fault == 1:
+                values["condition"] = Curie("UBERON", "0002107")
+            elif fault == 2 and ctype.name == "biomarker":
+                values["auc"] = 1.25
+            else:
+                values["evidence"] = rng.choice(processes)
+        refs = tuple(rng.sample(references, k=rng.choice([1, 1, 2])))
+        quote = rng.choice(quotes)
+        claims.append(Claim(id=f"C{index + 1:07d}", type=ctype, file="synthetic", line=index + 1, section=quote.section,
+                            values=values, mirnas=(rng.choice(mirnas),), references=refs,
+                            block_citation=False, quotes=[quote]))
+    return replace(real, claims=claims, issues=[])

@@ -1,0 +1,271 @@
+"""The stored queries in ``queries/``: a catalogue read from the ``.rq`` files' headers.
+
+Each ``queries/NAME.rq`` starts with comment lines that describe it::
+
+    # title: Targets of a miRNA
+    # question: Which genes does an exosomal miRNA target, according to the review?
+    # keywords: target, gene
+    # param: mirna | ?mirna | literal | the miRNA as the review names it | miR-210
+
+A parameter is a ``VALUES ?var { default }`` line inside the query: the stored query runs as it
+is with its default, and ``--param name=value`` replaces the default (``*`` means any value:
+``UNDEF``). A parameter whose variable is ``SERVICE`` sets the endpoint of the query's SERVICE
+clause; a ``# federates: URL`` line names each endpoint a federated query calls. The text that runs is plain SPARQL 1.1 that any store accepts. Kinds: ``literal`` (a
+string), ``integer``, ``curie`` (expanded with ontology/prefixes.tsv), ``iri`` and ``claim`` (a claim
+id such as C131, expanded to the claim's IRI).
+
+Listing queries answer one page at a time: a parameter whose variable is ``LIMIT`` sets the page
+size (the query's ``LIMIT n``; ``*`` removes it: every answer), one whose variable is ``OFFSET``
+the answers skipped (``OFFSET n``). The page is the first answers the store finds, sorted by the
+query's ORDER BY; :meth:`StoredQuery.next_page` says which parameters ask for the next one.
+
+The same headers give the queries' metadata in the SIB sparql-examples form
+(``queries/sparql-examples.ttl``, written by :func:`write_examples`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from ..errors import ExomirError, IdentifierError
+from ..ids.namespaces import BASE, CLAIM, EXO
+from ..ids.prefixes import PrefixRegistry
+
+SCHEMA = Namespace("https://schema.org/")
+EXAMPLES = Namespace(BASE + "queries/")
+ENDPOINT = URIRef(BASE + "sparql")
+PARAM_KINDS = ("literal", "integer", "curie", "iri", "claim")
+PAGE_CLAUSES = ("LIMIT", "OFFSET")
+
+
+class UnknownQuery(ExomirError):
+    """No stored query has that name."""
+
+
+class BadParameter(ExomirError):
+    """A --param is not one the query declares, or its value does not fit its kind."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    variable: str
+    kind: str
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    title: str
+    question: str
+    keywords: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    text: str
+    federated: tuple[str, ...] = ()
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE (the first keyword after the prologue)."""
+        body = re.sub(r"(?m)^\s*#.*$", "", self.text)
+        body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+        match = re.match(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE)
+        return match.group(1).upper() if match else "UNKNOWN"
+
+    def bind(self, values: dict[str, str], prefixes: PrefixRegistry) -> str:
+        """The query text with each given parameter's ``VALUES`` line set to its value."""
+        known = {p.name: p for p in self.parameters}
+        text = self.text
+        for name, raw in values.items():
+            if name not in known:
+                valid = ", ".join(f"{p.name} (e.g. {p.example})" for p in self.parameters) or "none"
+                raise BadParameter(f"query {self.name!r} has no parameter {name!r}; its parameters: {valid}")
+            param = known[name]
+            if param.variable == "SERVICE":       # the endpoint of the query's SERVICE clause
+                iri = _sparql_value(param, raw, prefixes)
+                found = SERVICE_LINE.search(text)
+                if found is not None:
+                    text = _splice(text, found, f"SERVICE {found.group(1) or ''}{iri}")
+                continue
+            if param.variable in PAGE_CLAUSES:    # the page: LIMIT n (or none, for *) and OFFSET n
+                if raw == "*" and param.variable == "LIMIT":
+                    text = page_clause("LIMIT").sub("", text, count=1)
+                    continue
+                if not re.fullmatch(r"\d+", raw):
+                    raise BadParameter(f"parameter {param.name!r} must be a whole number of answers, not {raw!r}"
+                                       + ("; * for all of them" if param.variable == "LIMIT" else ""))
+                text = page_clause(param.variable).sub(f"{param.variable} {int(raw)}", text, count=1)
+                continue
+            value = "UNDEF" if raw == "*" else _sparql_value(param, raw, prefixes)
+            found = values_line(param.variable).search(text)
+            if found is not None:
+                text = _splice(text, found, f"VALUES {param.variable} {{ {value} }}")
+        return text
+
+    def page_size(self, values: dict[str, str]) -> int | None:
+        """The number of answers a page holds with these parameters; None when not paged."""
+        param = next((p for p in self.parameters if p.variable == "LIMIT"), None)
+        if param is None:
+            return None
+        raw = values.get(param.name) or self._page_default("LIMIT")
+        return None if raw == "*" else int(raw)
+
+    def _page_default(self, clause: str) -> str:
+        """The number the stored text's own ``LIMIT n`` / ``OFFSET n`` holds: the default page."""
+        match = page_clause(clause).search(self.text)
+        return match.group(0).split()[-1] if match else "0"
+
+    def next_page(self, values: dict[str, str], answers: int) -> dict[str, str] | None:
+        """The parameters of the next page when this one came back full (``answers`` = page size),
+        else None: a short page is the last."""
+        size = self.page_size(values)
+        offset = next((p for p in self.parameters if p.variable == "OFFSET"), None)
+        if not size or offset is None or answers < size:       # unpaged, LIMIT 0, or a short page
+            return None
+        return {**values, offset.name: str(int(values.get(offset.name) or self._page_default("OFFSET")) + size)}
+
+    @property
+    def is_federated(self) -> bool:
+        """True for queries that call other endpoints (they need those endpoints to run)."""
+        return bool(self.federated)
+
+
+def _splice(text: str, match: re.Match[str], replacement: str) -> str:
+    """``text`` with ``match`` replaced by ``replacement``, taken literally (no group references)."""
+    return text[:match.start()] + replacement + text[match.end():]
+
+
+SERVICE_LINE = re.compile(r"SERVICE\s+(SILENT\s+)?<[^>]*>", re.IGNORECASE)
+
+
+def page_clause(clause: str) -> re.Pattern[str]:
+    """The ``LIMIT n`` or ``OFFSET n`` of a paged query."""
+    return re.compile(r"\b" + clause + r"\s+\d+\b")
+
+
+def values_line(variable: str) -> re.Pattern[str]:
+    """The ``VALUES ?var { ... }`` line that a parameter sets."""
+    return re.compile(r"VALUES\s+" + re.escape(variable) + r"\s*\{[^}]*\}")
+
+
+def _sparql_value(param: Parameter, raw: str, prefixes: PrefixRegistry) -> str:
+    """A parameter's value as a SPARQL term, written by pyoxigraph from a checked term (never pasted text)."""
+    if param.kind == "literal":
+        return str(ox.Literal(raw))
+    if param.kind == "integer":
+        if not re.fullmatch(r"-?\d+", raw):
+            raise BadParameter(f"parameter {param.name!r} must be an integer, not {raw!r}")
+        return raw
+    if param.kind == "claim":            # a claim id, as the curation writes it
+        if not re.fullmatch(r"C\d{3,}", raw):
+            raise BadParameter(f"parameter {param.name!r} must be a claim id such as C131, not {raw!r}")
+        return f"<{CLAIM}{raw}>"
+    if param.kind == "curie":
+        try:
+            return _iri(prefixes.iri(prefixes.parse(raw)), param)
+        except IdentifierError as error:
+            raise BadParameter(f"parameter {param.name!r}: {error}") from error
+    return _iri(raw, param)
+
+
+def _iri(raw: str, param: Parameter) -> str:
+    """``<raw>`` when pyoxigraph parses ``raw`` as an absolute IRI, else :class:`BadParameter`."""
+    try:
+        return str(ox.NamedNode(raw))
+    except ValueError as error:
+        raise BadParameter(f"parameter {param.name!r} must be an absolute IRI, not {raw!r} ({error})") from None
+
+
+def read_query(path: Path) -> StoredQuery:
+    """Parse one ``.rq`` file and its header; raise ExomirError on a malformed header."""
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = re.match(r"#\s*(\w+):\s*(.*)$", line)
+        if match:
+            header.setdefault(match.group(1), []).append(match.group(2).strip())
+    for key in ("title", "question", "keywords"):
+        if key not in header:
+            raise ExomirError(f"{path}: header has no '# {key}:' line")
+    params = []
+    for spec in header.get("param", []):
+        parts = [p.strip() for p in spec.split("|")]
+        if len(parts) != 5 or parts[2] not in PARAM_KINDS or not (
+                parts[1].startswith("?") or parts[1] == "SERVICE" or (parts[1] in PAGE_CLAUSES and parts[2] == "integer")):
+            raise ExomirError(f"{path}: bad '# param:' line {spec!r} (name | ?var | kind | description | example; "
+                              "LIMIT and OFFSET are integers)")
+        params.append(Parameter(*parts))
+    return StoredQuery(
+        name=path.stem, path=path, title=header["title"][0], question=header["question"][0],
+        keywords=tuple(k.strip() for k in header["keywords"][0].split(",") if k.strip()),
+        parameters=tuple(params), text=text,
+        federated=tuple(header.get("federates", [])))
+
+
+def catalogue(folder: Path) -> dict[str, StoredQuery]:
+    """Every stored query of the folder, by name."""
+    return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def find(folder: Path, name_or_path: str) -> StoredQuery:
+    """A stored query by name, or any ``.rq`` file by path (an ad-hoc query)."""
+    path = Path(name_or_path)
+    if name_or_path.endswith(".rq") and path.is_file():
+        try:
+            return read_query(path)
+        except ExomirError:
+            return StoredQuery(path.stem, path, path.stem, "ad-hoc query", (), (), path.read_text(encoding="utf-8"))
+    stored = catalogue(folder)
+    if name_or_path not in stored:
+        raise UnknownQuery(f"no stored query {name_or_path!r}; the stored queries are: {', '.join(stored)}")
+    return stored[name_or_path]
+
+
+def ad_hoc(text: str) -> StoredQuery:
+    """A query given on standard input."""
+    return StoredQuery("stdin", Path("-"), "ad-hoc query", "ad-hoc query", (), (), text)
+
+
+def examples_graph(queries: dict[str, StoredQuery]) -> Graph:
+    """The queries as SIB sparql-examples: sh:SPARQLExecutable with comment, keywords and target."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    graph.bind("schema", SCHEMA)
+    graph.bind("ex", EXAMPLES)
+    graph.bind("exo", EXO)
+    body = {"SELECT": (SH.SPARQLSelectExecutable, SH.select), "ASK": (SH.SPARQLAskExecutable, SH.ask),
+            "CONSTRUCT": (SH.SPARQLConstructExecutable, SH.construct),
+            "DESCRIBE": (SH.SPARQLExecutable, URIRef(str(SH) + "describe"))}
+    for query in queries.values():
+        node = EXAMPLES[query.name]
+        kind, prop = body[query.form]
+        graph.add((node, RDF.type, SH.SPARQLExecutable))
+        graph.add((node, RDF.type, kind))
+        graph.add((node, RDFS.label, Literal(query.title, lang="en")))
+        graph.add((node, RDFS.comment, Literal(query.question, lang="en")))
+        graph.add((node, prop, Literal(query.text)))
+        graph.add((node, SCHEMA.target, ENDPOINT))
+        for endpoint in query.federated:
+            graph.add((node, SCHEMA.target, URIRef(endpoint)))
+        for keyword in query.keywords:
+            graph.add((node, SCHEMA.keywords, Literal(keyword)))
+        for param in query.parameters:
+            graph.add((node, EXO.queryParameter, Literal(
+                f"{param.name} ({param.kind}, binds {param.variable}): {param.description}; e.g. {param.example}")))
+    return graph
+
+
+def write_examples(folder: Path) -> Path:
+    """Write ``sparql-examples.ttl`` next to the queries."""
+    path = folder / "sparql-examples.ttl"
+    path.write_text(examples_graph(catalogue(folder)).serialize(format="turtle"), encoding="utf-8")
+    return path

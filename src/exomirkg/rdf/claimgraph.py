@@ -1,0 +1,416 @@
+"""Turning validated claims into RDF: one nanopublication per claim, plus shared entity descriptions.
+
+Each claim ``C001`` becomes four named graphs under ``np/C001/``:
+
+- ``head``: the nanopublication and its three parts;
+- ``assertion``: the claim node (``claim/C001``, typed by claim type, with its qualifiers) and the
+  direct edges (miRNA -> target / process / cell / disease) that repeat its core;
+- ``provenance``: the assertion's source (the review), its supporting quotes, cited references,
+  ECO evidence, block-citation, retraction and review-issue flags;
+- ``pubinfo``: who published the nanopublication, when, under which licence.
+
+Quotes, references, review issues and every external entity (miRBase, HGNC, GO, CL, ...) are
+described once, in the ``graph/entities`` graph. No blank nodes are minted.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TextIO
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from ..curation.review import REVIEW_DOI
+from ..curation.sources import Claim, Curation, Quote, ReviewIssue
+from ..ids.namespaces import CC_BY, CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PREFIXES, QUOTE, REFERENCE
+from ..ids.prefixes import Curie, PrefixRegistry
+from ..ids.reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
+
+REVIEW = URIRef("https://doi.org/" + REVIEW_DOI)
+SO_MATURE = OBO["SO_0000276"]        # miRNA
+SO_PRECURSOR = OBO["SO_0001244"]     # pre_miRNA
+SO_GENE = OBO["SO_0001265"]          # miRNA_gene
+DEFAULT_EVIDENCE = Curie("ECO", "0000304")
+
+
+class NTLiteral(str):
+    """A literal already written as N-Triples (``"text"``, ``"5"^^<...#integer>``)."""
+
+    __slots__ = ()
+
+
+def literal(value: object, datatype: str | None = None) -> NTLiteral:
+    """A literal in N-Triples form, written as rdflib writes it (tested equal): str, bool, int, or a
+    lexical form with its datatype."""
+    if isinstance(value, bool):
+        lexical, datatype = ("true" if value else "false"), str(XSD.boolean)
+    elif isinstance(value, int):
+        lexical, datatype = str(value), str(XSD.integer)
+    elif isinstance(value, str):
+        lexical = value
+    else:
+        raise TypeError(f"no literal form for {type(value).__name__} {value!r}")
+    quoted = lexical.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    return NTLiteral(f'"{quoted}"^^<{datatype}>' if datatype else f'"{quoted}"')
+
+
+class QuadSink:
+    """Where the builder's quads go: N-Quads lines, each once, in the order they were first added.
+
+    Entity descriptions (shared by many claims) are kept until the end; each claim's lines are
+    handed to ``emit`` when the claim is done, so a large build can stream them to a file.
+    """
+
+    def __init__(self, emit: Callable[[list[str], bool], None] | None = None):
+        self.entity_lines: dict[str, None] = {}
+        self.claim_lines: dict[str, None] = {}
+        self.kept: list[str] = []
+        self._emit = emit or (lambda lines, shared: self.kept.extend(lines))
+
+    def graph(self, iri: str, shared: bool = False) -> QuadGraph:
+        return QuadGraph(URIRef(iri), self.entity_lines if shared else self.claim_lines)
+
+    def end_claim(self) -> None:
+        """Hand the finished claim's lines (``shared=False``) to ``emit``."""
+        if self.claim_lines:
+            self._emit(list(self.claim_lines), False)
+            self.claim_lines.clear()
+
+    def finish(self) -> None:
+        """Hand the entity descriptions (``shared=True``) to ``emit``."""
+        self.end_claim()
+        self._emit(list(self.entity_lines), True)
+
+
+class ValidationParts:
+    """N-Triples part files that validate independently (why: :func:`exomirkg.validate.engines.split_into_parts`):
+    each nanopublication's triples go to one part, round robin in order of first appearance; shared
+    triples (owner None) go to every part."""
+
+    def __init__(self, handles: Sequence[TextIO]):
+        self.handles = list(handles)
+        self._assigned: dict[str, int] = {}
+
+    def write(self, owner: str | None, lines: list[str]) -> None:
+        if owner is None:
+            for handle in self.handles:
+                handle.writelines(lines)
+        else:
+            index = self._assigned.setdefault(owner, len(self._assigned) % len(self.handles))
+            self.handles[index].writelines(lines)
+
+
+class QuadGraph:
+    """A named graph of a :class:`QuadSink`: ``add((s, p, o))`` like an rdflib graph."""
+
+    __slots__ = ("_lines", "_tail", "identifier")
+
+    def __init__(self, identifier: URIRef, lines: dict[str, None]):
+        self.identifier = identifier
+        self._lines = lines
+        self._tail = f" <{identifier}> .\n"
+
+    def add(self, triple: tuple[str, str, str]) -> None:
+        s, p, o = triple
+        obj = o if isinstance(o, NTLiteral) else f"<{o}>"
+        self._lines[f"<{s}> <{p}> {obj}{self._tail}"] = None
+
+
+@dataclass
+class ClaimGraphBuilder:
+    """Builds the whole KG: as N-Quads lines (:meth:`write_nquads`, :meth:`nquad_lines`) or as an
+    rdflib :class:`Dataset` (:meth:`build`)."""
+
+    prefixes: PrefixRegistry
+    tables: ReferenceTables
+    schema_fields: dict
+
+    def __post_init__(self) -> None:
+        self._reset(None)
+
+    def _reset(self, emit: Callable[[list[str], bool], None] | None) -> None:
+        self.sink = QuadSink(emit)
+        self.entities = self.sink.graph(ENTITIES_GRAPH, shared=True)
+        self._described: set[Curie] = set()
+        self._nodes: dict[object, URIRef] = {}
+
+    # ----------------------------------------------------------------- identifiers
+    def iri(self, curie: Curie) -> URIRef:
+        return URIRef(self.prefixes.iri(curie))
+
+    def describe(self, curie: Curie) -> URIRef:
+        """Add the entity's label, bare id and other IRI forms to the entities graph, once."""
+        node = self.iri(curie)
+        if curie in self._described or curie.prefix == "exo":
+            return node
+        self._described.add(curie)
+        g = self.entities
+        g.add((node, RDFS.label, literal(self.tables.label(curie))))
+        g.add((node, DCTERMS.identifier, literal(curie.bare_id)))
+        g.add((node, SKOS.notation, literal(curie.local_id)))    # the local id, as Wikidata stores it
+        for other in self.prefixes.other_iris(curie):
+            g.add((node, SKOS.exactMatch, URIRef(other)))
+        if curie.prefix == "hgnc":
+            row = self.tables.hgnc_genes.get(curie.local_id)
+            if row:
+                g.add((node, EXO.geneName, literal(row["Approved name"])))
+        if curie.prefix == "cellosaurus":
+            g.add((node, RDF.type, EXO.CellLine))
+        return node
+
+    def describe_mirna(self, resolved: ResolvedMiRNA) -> list[URIRef]:
+        """Describe a resolved miRNA with its precursors, mature products and MIR genes."""
+        g = self.entities
+        for precursor in resolved.precursors:
+            p_node = self._describe_mirbase(precursor.entity, SO_PRECURSOR)
+            for mature in precursor.mature:
+                g.add((p_node, EXO.hasMatureProduct, self._describe_mirbase(mature, SO_MATURE)))
+            if precursor.gene is not None:
+                gene = self.describe(precursor.gene)
+                g.add((gene, RDF.type, SO_GENE))
+                g.add((p_node, EXO.encodedByGene, gene))
+        nodes = [self._describe_mirbase(e, SO_PRECURSOR if e.curie.prefix == "mirbase" else SO_MATURE)
+                 for e in resolved.entities]
+        for node in nodes:
+            g.add((node, EXO.textName, literal(resolved.text_name)))
+        return nodes
+
+    def _describe_mirbase(self, entity: MiRNAEntity, so_class: URIRef) -> URIRef:
+        node = self.describe(entity.curie)
+        self.entities.add((node, RDF.type, so_class))
+        return node
+
+    # ----------------------------------------------------------------- provenance nodes
+    def reference(self, ref: Reference) -> URIRef:
+        node = REFERENCE[str(ref.number)]
+        if self._nodes.setdefault(("reference", ref.number), node) is not node:
+            return node
+        g = self.entities
+        g.add((node, RDF.type, EXO.Reference))
+        g.add((node, RDFS.label, literal(f"[{ref.number}] {ref.first_author} {ref.year}".strip()
+                                         if ref.first_author else f"[{ref.number}] (unresolved)")))
+        g.add((node, EXO.referenceNumber, literal(ref.number)))
+        g.add((node, EXO.verificationStatus, literal(ref.status)))
+        g.add((node, DCTERMS.isReferencedBy, REVIEW))
+        for prop, value in ((EXO.title, ref.title), (EXO.firstAuthor, ref.first_author),
+                            (EXO.year, ref.year), (EXO.journal, ref.journal), (EXO.reviewNote, ref.note)):
+            if value:
+                g.add((node, prop, literal(value)))
+        if ref.verified:
+            if ref.doi:
+                g.add((node, EXO.doi, literal(ref.doi)))
+                g.add((node, SKOS.exactMatch, URIRef("https://doi.org/" + ref.doi)))
+            if ref.pmid:
+                g.add((node, EXO.pmid, literal(ref.pmid)))
+                g.add((node, SKOS.exactMatch, URIRef(self.prefixes.iri(Curie("pubmed", ref.pmid)))))
+            if ref.pmcid:
+                g.add((node, EXO.pmcid, literal(ref.pmcid)))
+        else:
+            reason = {"probable": "the title matched a paper, but no DOI or PMID was seen for it",
+                      "unknown": "the reference could not be identified from what the review says"}
+            g.add((node, EXO.unresolvedReason, literal(reason.get(ref.status, ref.status))))
+        if ref.retracted:
+            g.add((node, EXO.retractionNotice, literal(ref.retraction)))
+        return node
+
+    def quote(self, quote: Quote) -> URIRef:
+        key = f"{quote.text}\n{quote.section}\n{quote.location}"
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+        node = QUOTE["q" + digest]
+        if self._nodes.setdefault(("quote", key), node) is not node:
+            return node
+        g = self.entities
+        g.add((node, RDF.type, EXO.Quote))
+        g.add((node, EXO.text, literal(quote.text)))
+        g.add((node, EXO.section, literal(quote.section)))
+        g.add((node, EXO.location, literal(quote.location)))
+        g.add((node, EXO.textLine, literal(quote.match.line)))
+        g.add((node, EXO.quotedFrom, REVIEW))
+        if quote.table:
+            g.add((node, EXO.tableNumber, literal(quote.table[0])))
+            g.add((node, EXO.tableRow, literal(quote.table[1])))
+        return node
+
+    def issue(self, issue: ReviewIssue) -> URIRef:
+        node = ISSUE[issue.id]
+        g = self.entities
+        g.add((node, RDF.type, EXO.ReviewIssue))
+        g.add((node, RDFS.label, literal(f"{issue.id}: {issue.kind.replace('_', ' ')}")))
+        g.add((node, EXO.issueKind, literal(issue.kind)))
+        g.add((node, RDFS.comment, literal(issue.description)))
+        for quote in issue.quotes:
+            g.add((node, EXO.supportingQuote, self.quote(quote)))
+        for claim_id in issue.claims:
+            g.add((node, EXO.concernsClaim, CLAIM[claim_id]))
+        for number in issue.references:
+            ref = self.tables.references.get(number)
+            if ref:
+                g.add((node, EXO.citesReference, self.reference(ref)))
+        return node
+
+    # ----------------------------------------------------------------- claims
+    def add_claim(self, claim: Claim, created: str) -> None:
+        np_iri = NANOPUB[claim.id]
+        head = self.sink.graph(f"{np_iri}/head")
+        assertion = self.sink.graph(f"{np_iri}/assertion")
+        provenance = self.sink.graph(f"{np_iri}/provenance")
+        pubinfo = self.sink.graph(f"{np_iri}/pubinfo")
+        node = CLAIM[claim.id]
+
+        head.add((np_iri, RDF.type, NP.Nanopublication))
+        head.add((np_iri, NP.hasAssertion, assertion.identifier))
+        head.add((np_iri, NP.hasProvenance, provenance.identifier))
+        head.add((np_iri, NP.hasPublicationInfo, pubinfo.identifier))
+
+        a = assertion
+        a.add((node, RDF.type, EXO[claim.type.class_name]))
+        a.add((node, RDFS.label, literal(self.claim_label(claim))))
+        subjects: list[URIRef] = []
+        if claim.mirnas:
+            nodes = [n for resolved in claim.mirnas for n in self.describe_mirna(resolved)]
+            if len(claim.mirnas) > 1:         # a panel of markers
+                panel = URIRef(f"{node}/panel")
+                a.add((node, EXO.panel, panel))
+                a.add((panel, RDF.type, EXO.BiomarkerPanel))
+                for member in nodes:
+                    a.add((panel, EXO.panelMember, member))
+                for member in claim.values.get("panel_markers", []):
+                    a.add((panel, EXO.panelMember, self.describe(member)))
+            for mirna in nodes:
+                a.add((node, EXO.mirna, mirna))
+            subjects = nodes
+            a.add((node, EXO.mirnaAsWritten, literal(claim.values.get("as_written") or
+                                                     " / ".join(r.text_name for r in claim.mirnas))))
+            a.add((node, EXO.armUnspecified, literal(not all(r.arm_specified for r in claim.mirnas))))
+        for name, value in sorted(claim.values.items()):
+            spec = self.schema_fields[name]
+            if name in ("as_written", "evidence", "panel_markers"):
+                continue
+            if spec.measure:
+                m = URIRef(f"{node}/{name}")
+                a.add((node, EXO.hasMeasurement, m))
+                a.add((m, RDF.type, EXO.Measurement))
+                measure = Curie(*spec.measure.split(":"))
+                a.add((m, EXO.measures, self.describe(measure)))
+                a.add((m, RDFS.label, literal(f"{name} of {claim.id}")))
+                a.add((m, EXO.value, literal(f"{value:.3f}".rstrip("0").rstrip("."), XSD.decimal)))
+                continue
+            prop = EXO[spec.predicate]
+            if spec.kind == "curie":
+                a.add((node, prop, self.describe(value)))
+            elif spec.kind == "enum":
+                a.add((node, prop, EXO[spec.values[value]]))
+            elif spec.kind == "bool":
+                a.add((node, prop, literal(value)))
+            else:
+                a.add((node, prop, literal(value)))
+        for edge in claim.type.edges:
+            if any(claim.values.get(k) != v for k, v in edge.when.items()):
+                continue
+            target = claim.values.get(edge.object_field)
+            if target is None:
+                continue
+            if edge.object_field == "role":
+                obj = EXO[self.schema_fields["role"].values[target]]
+            else:
+                obj = self.describe(target)
+            for subject in subjects:
+                a.add((subject, EXO[edge.predicate], obj))
+
+        p = provenance
+        p.add((assertion.identifier, PROV.wasDerivedFrom, REVIEW))
+        p.add((assertion.identifier, EXO.describesClaim, node))
+        p.add((node, PROV.wasDerivedFrom, REVIEW))
+        p.add((node, EXO.evidence, self.describe(claim.values.get("evidence", DEFAULT_EVIDENCE))))
+        for quote in claim.quotes:
+            p.add((node, EXO.supportingQuote, self.quote(quote)))
+        for ref in claim.references:
+            p.add((node, EXO.citesReference, self.reference(ref)))
+        if claim.block_citation:
+            p.add((node, EXO.blockCitation, literal(True)))
+        p.add((node, EXO.restsOnRetractedStudy, literal(bool(claim.retracted_references))))
+        for issue_id in claim.issues:
+            p.add((node, EXO.hasIssue, ISSUE[issue_id]))
+
+        i = pubinfo
+        i.add((np_iri, RDF.type, NP.Nanopublication))
+        i.add((np_iri, DCTERMS.created, literal(created, XSD.date)))
+        i.add((np_iri, DCTERMS.creator, literal("exomir-kg curators")))
+        i.add((np_iri, DCTERMS.license, URIRef(CC_BY)))
+        i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
+        i.add((np_iri, RDFS.label, literal(f"nanopublication of claim {claim.id}")))
+        i.add((np_iri, PROV.wasDerivedFrom, REVIEW))
+
+    def claim_label(self, claim: Claim) -> str:
+        who = claim.values.get("as_written") or " + ".join(r.text_name for r in claim.mirnas) \
+            or claim.values.get("exosome_source", "exosomes")
+        return f"{claim.id} {claim.type.name.replace('_', ' ')}: {who}"
+
+    # ----------------------------------------------------------------- whole KG
+    def _build(self, curation: Curation) -> None:
+        created = str(curation.metadata.get("created", date(2026, 11, 28)))
+        g = self.entities
+        g.add((REVIEW, RDF.type, EXO.Review))
+        review_ref = self.tables.references.get(0)
+        g.add((REVIEW, RDFS.label, literal(review_ref.title if review_ref else "the review")))
+        g.add((REVIEW, DCTERMS.license, URIRef(CC_BY)))
+        g.add((REVIEW, EXO.doi, literal(REVIEW_DOI)))
+        for claim in curation.claims:
+            self.add_claim(claim, created)
+            self.sink.end_claim()
+        for issue in curation.issues:
+            self.issue(issue)
+        self.sink.finish()
+
+    def write_nquads(self, curation: Curation, quads: TextIO, parts: ValidationParts | None = None) -> int:
+        """Stream the KG as N-Quads to ``quads``, claim by claim; return the quad count.
+
+        With ``parts``, the same triples also go, without graph names, to N-Triples part files
+        that validate independently (each claim's nanopublication to one part, the shared entity
+        descriptions to every part). Memory stays small whatever the number of claims; the order
+        is the build order (the same input gives the same bytes).
+        """
+        count = 0
+        claim_index = 0
+
+        def emit(lines: list[str], shared: bool) -> None:
+            nonlocal count, claim_index
+            count += len(lines)
+            quads.writelines(lines)
+            if parts is not None:
+                parts.write(None if shared else str(claim_index),
+                            [f"{line[:line.rindex(' <', 0, -3)]} .\n" for line in lines])
+                claim_index += 0 if shared else 1
+        self._reset(emit)
+        self._build(curation)
+        return count
+
+    def nquad_lines(self, curation: Curation) -> list[str]:
+        """The KG as sorted N-Quads lines (each ending in a newline)."""
+        self._reset(None)
+        self._build(curation)
+        return sorted(self.sink.kept)
+
+    def build(self, curation: Curation) -> Dataset:
+        """The KG as an rdflib Dataset (default graph = union of the named graphs)."""
+        dataset = Dataset(default_union=True)
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace, override=True)
+        dataset.parse(data="".join(self.nquad_lines(curation)), format="nquads")
+        return dataset
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """All triples of all graphs in one graph (for Turtle and N-Triples)."""
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+__all__ = ["REVIEW", "ClaimGraphBuilder", "QuadSink", "ValidationParts", "literal", "union_graph"]

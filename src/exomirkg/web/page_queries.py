@@ -1,0 +1,234 @@
+"""Every query behind the server's HTML pages and documents, in one place, parameterised.
+
+A page's subject (the IRI of the request) reaches a query only as a bound term: each query names
+it ``?this`` (and graph IRIs ``?assertion``, ``?provenance``, ...), and :func:`rows` passes them to
+the worker as :attr:`Job.bindings`, which pyoxigraph substitutes as terms. The IRIs are checked by
+pyoxigraph's IRI parser first (:func:`checked_iri`); a value that is not an IRI never reaches a query.
+The queries run in the query workers, under the same limits as ``/sparql``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ..errors import ExomirError
+from ..ids.namespaces import CLAIM, NANOPUB
+from ..query.store import QueryResult, Term
+from .workers import Answer, Job
+
+Runner = Callable[[Job], Answer]
+NANOPUB_PARTS = ("head", "assertion", "provenance", "pubinfo")
+
+PREFIXES = """PREFIX exo: <https://w3id.org/exomir-kg/ontology/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+# ------------------------------------------------------------------------ the queries
+KNOWN = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } UNION { GRAPH ?this { ?s ?p ?o } } }"
+GRAPH_EXISTS = "ASK { GRAPH ?this { ?s ?p ?o } }"
+LABEL = PREFIXES + "SELECT ?this ?label WHERE { ?this rdfs:label ?label } LIMIT 1"
+FACTS_IN_GRAPH = PREFIXES + """SELECT ?this ?graph ?p ?name ?v ?vl WHERE { GRAPH ?graph { ?this ?p ?v }
+    OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
+    BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) } ORDER BY ?name ?v"""
+QUOTES = PREFIXES + """SELECT ?this ?text ?section ?location WHERE { ?this exo:supportingQuote ?q .
+    ?q exo:text ?text ; exo:section ?section ; exo:location ?location } ORDER BY ?location ?text"""
+REFERENCES = PREFIXES + """SELECT ?this ?n ?title ?status ?doi ?pmid ?retraction WHERE {
+    ?this exo:citesReference ?r . ?r exo:referenceNumber ?n ; exo:verificationStatus ?status .
+    OPTIONAL { ?r exo:title ?t } OPTIONAL { ?r exo:doi ?d } OPTIONAL { ?r exo:pmid ?pm }
+    OPTIONAL { ?r exo:retractionNotice ?x }
+    BIND(COALESCE(?t, "") AS ?title) BIND(COALESCE(?d, "") AS ?doi) BIND(COALESCE(?pm, "") AS ?pmid)
+    BIND(COALESCE(?x, "") AS ?retraction) } ORDER BY ?n"""
+ISSUES = PREFIXES + """SELECT ?this ?issue ?kind ?comment WHERE { ?this exo:hasIssue ?issue .
+    ?issue exo:issueKind ?kind ; rdfs:comment ?comment } ORDER BY ?issue"""
+FLAGS = PREFIXES + """SELECT ?this ?retracted ?hedged WHERE { ?this exo:restsOnRetractedStudy ?retracted
+    OPTIONAL { ?this exo:hedged ?hedged } }"""
+ENTITY_FACTS = PREFIXES + """SELECT ?this ?p ?name ?v ?vl WHERE { ?this ?p ?v FILTER(?p != rdfs:label)
+    OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
+    BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) } ORDER BY ?name ?v LIMIT 1000"""
+ENTITY_CLAIMS = PREFIXES + """SELECT DISTINCT ?this ?claim ?type ?label WHERE {
+    { ?claim ?p ?this } UNION { ?claim exo:mirna ?m . ?m exo:hasMatureProduct ?this }
+    UNION { ?claim exo:mirna ?m . ?this exo:hasMatureProduct ?m }
+    ?claim a ?t ; rdfs:label ?label . ?t rdfs:subClassOf exo:Claim ; rdfs:label ?tl . BIND(STR(?tl) AS ?type) }
+    ORDER BY ?claim LIMIT 1000"""
+GRAPH_TRIPLES = PREFIXES + """SELECT ?this ?s ?p ?o ?sl ?pl ?ol WHERE { GRAPH ?this { ?s ?p ?o }
+    OPTIONAL { ?s rdfs:label ?sl } OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?o rdfs:label ?ol } }
+    LIMIT 1001"""
+CLAIM_COUNTS = PREFIXES + """SELECT ?type (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?t .
+    ?t rdfs:subClassOf exo:Claim ; rdfs:label ?l . BIND(STR(?l) AS ?type) } GROUP BY ?type ORDER BY DESC(?n) ?type"""
+TRIPLE_COUNT = "SELECT (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } }"
+CLAIM_TOTAL = PREFIXES + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?t . ?t rdfs:subClassOf exo:Claim }"
+
+
+class PageQueryFailed(ExomirError):
+    """A page's query did not answer (timeout, busy workers, memory): the page answers its status."""
+
+    def __init__(self, answer: Answer):
+        self.answer = answer
+        super().__init__(answer.body.decode("utf-8", "replace").strip())
+
+
+class NotAnIRI(ExomirError):
+    """A request named something that is not an absolute IRI."""
+
+
+def checked_iri(value: str) -> str:
+    """``value`` if pyoxigraph parses it as an absolute IRI, else :class:`NotAnIRI`."""
+    try:
+        return ox.NamedNode(value).value
+    except (ValueError, TypeError) as error:
+        raise NotAnIRI(f"not an IRI: {error}") from error
+
+
+def rows(run: Runner, text: str, **bindings: str) -> QueryResult:
+    """Run one page query with its bound IRIs; :class:`PageQueryFailed` when it does not answer."""
+    answer = run(Job(text=text, rows=True, bindings=tuple((k, checked_iri(v)) for k, v in sorted(bindings.items()))))
+    if answer.status != 200 or answer.result is None:
+        raise PageQueryFailed(answer)
+    return answer.result
+
+
+def column(result: QueryResult, *names: str) -> list[tuple[Term | None, ...]]:
+    """The given columns of every row, by variable name."""
+    indexes = [result.variables.index(name) for name in names]
+    return [tuple(row[i] for i in indexes) for row in result.rows]
+
+
+def text_of(term: Term | None) -> str:
+    return "" if term is None else term.value
+
+
+# ------------------------------------------------------------------------ what pages need
+def known(run: Runner, iri: str) -> bool:
+    """Whether the KG says anything of ``iri``, or holds a graph of that name."""
+    return bool(rows(run, KNOWN, this=iri).boolean)
+
+
+def label(run: Runner, iri: str) -> str:
+    """The rdfs:label of an IRI, or '' when it has none."""
+    found = column(rows(run, LABEL, this=iri), "label")
+    return text_of(found[0][0]) if found else ""
+
+
+def claim_id_of(iri: str) -> str | None:
+    """The claim id (C131) of a claim IRI, or None for any other IRI."""
+    rest = iri[len(str(CLAIM)):] if iri.startswith(str(CLAIM)) else ""
+    return rest if rest and "/" not in rest else None
+
+
+def nanopub_id_of(iri: str) -> tuple[str, str] | None:
+    """(claim id, part) of a nanopublication IRI (part '' for the nanopublication itself), else None."""
+    if not iri.startswith(str(NANOPUB)):
+        return None
+    claim_id, _, part = iri[len(str(NANOPUB)):].partition("/")
+    if not claim_id or (part and part not in NANOPUB_PARTS):
+        return None
+    return claim_id, part
+
+
+def graph_iris(claim_id: str) -> dict[str, str]:
+    """The four graph IRIs of a claim's nanopublication, by part."""
+    return {part: f"{NANOPUB}{claim_id}/{part}" for part in NANOPUB_PARTS}
+
+
+@dataclass
+class ClaimView:
+    """What the claim page shows."""
+
+    claim_id: str
+    label: str
+    facts: list[tuple[str, Term, str]]          # (property, value, value label)
+    provenance: list[tuple[str, Term, str]]
+    quotes: list[tuple[str, ...]]
+    references: list[tuple[str, ...]]
+    issues: list[tuple[str, ...]]
+    retracted: bool
+    hedged: bool
+
+
+def _facts(result: QueryResult, skip: tuple[str, ...], names: dict[str, str]) -> list[tuple[str, Term, str]]:
+    """(property name, value, value label) rows, one per fact (the first label of a value)."""
+    seen: dict[tuple[str, Term], str] = {}
+    for prop, name, value, value_label in column(result, "p", "name", "v", "vl"):
+        if prop is None or value is None or prop.value in skip:
+            continue
+        key = (names.get(prop.value, text_of(name)), value)
+        if key not in seen:
+            seen[key] = text_of(value_label)
+    return [(name, value, value_label) for (name, value), value_label in seen.items()]
+
+
+def claim(run: Runner, iri: str) -> ClaimView:
+    """Everything the claim page of ``iri`` shows."""
+    claim_id = claim_id_of(iri) or ""
+    graphs = graph_iris(claim_id)
+    facts = _facts(rows(run, FACTS_IN_GRAPH, this=iri, graph=graphs["assertion"]), (RDFS_LABEL,),
+                   {RDF_TYPE: "claim type"})
+    provenance = _facts(rows(run, FACTS_IN_GRAPH, this=iri, graph=graphs["provenance"]),
+                        ("https://w3id.org/exomir-kg/ontology/supportingQuote", "https://w3id.org/exomir-kg/ontology/citesReference"),
+                        {"http://www.w3.org/ns/prov#wasDerivedFrom": "derived from"})
+    quotes = [tuple(text_of(t) for t in row) for row in column(rows(run, QUOTES, this=iri), "text", "section", "location")]
+    references = [tuple(text_of(t) for t in row) for row in column(
+        rows(run, REFERENCES, this=iri), "n", "title", "status", "doi", "pmid", "retraction")]
+    issues = [tuple(text_of(t) for t in row) for row in column(rows(run, ISSUES, this=iri), "issue", "kind", "comment")]
+    flags = column(rows(run, FLAGS, this=iri), "retracted", "hedged")
+    retracted, hedged = (text_of(flags[0][0]) == "true", text_of(flags[0][1]) == "true") if flags else (False, False)
+    return ClaimView(claim_id, label(run, iri) or claim_id, facts, provenance, quotes, references, issues,
+                     retracted, hedged)
+
+
+@dataclass
+class EntityView:
+    """What the page of any other IRI shows."""
+
+    label: str
+    facts: list[tuple[str, Term, str]]
+    claims: list[tuple[Term, str, str]]        # (claim, claim type, claim label)
+
+
+def entity(run: Runner, iri: str) -> EntityView:
+    """The facts about ``iri`` and the claims that use it."""
+    facts = _facts(rows(run, ENTITY_FACTS, this=iri), (), {})
+    claims = [(c, text_of(t), text_of(lab)) for c, t, lab in column(rows(run, ENTITY_CLAIMS, this=iri), "claim", "type", "label")
+              if c is not None]
+    return EntityView(label(run, iri) or iri, facts, claims)
+
+
+@dataclass
+class GraphView:
+    """The triples of one named graph (at most ``limit``), labels included."""
+
+    triples: list[tuple[Term, str, Term, str, Term, str]]
+    more: bool
+
+
+def graph(run: Runner, iri: str, limit: int = 1000) -> GraphView:
+    """The first ``limit`` triples of the named graph ``iri``, with labels."""
+    found = column(rows(run, GRAPH_TRIPLES, this=iri), "s", "sl", "p", "pl", "o", "ol")
+    seen: dict[tuple, tuple] = {}
+    for s, sl, p, pl, o, ol in found:
+        if s is not None and p is not None and o is not None and (s, p, o) not in seen:
+            seen[(s, p, o)] = (s, text_of(sl), p, text_of(pl), o, text_of(ol))
+    triples = list(seen.values())
+    return GraphView(triples[:limit], len(found) > limit)
+
+
+def landing_counts(run: Runner) -> list[tuple[str, str]]:
+    """(claim type, number of claims), the most frequent first."""
+    return [(text_of(t), text_of(n)) for t, n in column(rows(run, CLAIM_COUNTS), "type", "n")]
+
+
+def dataset_counts(run: Runner) -> tuple[str, str]:
+    """(triples, claims) of the served dataset."""
+    triples = column(rows(run, TRIPLE_COUNT), "triples")
+    claims = column(rows(run, CLAIM_TOTAL), "n")
+    return text_of(triples[0][0]), text_of(claims[0][0])
+
+
+__all__ = ["ClaimView", "EntityView", "GraphView", "NotAnIRI", "PageQueryFailed", "checked_iri", "claim",
+           "claim_id_of", "dataset_counts", "entity", "graph", "graph_iris", "known", "label", "landing_counts",
+           "nanopub_id_of", "rows"]

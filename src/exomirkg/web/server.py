@@ -1,0 +1,603 @@
+"""``exomirkg serve``: the KG over HTTP, for machines (SPARQL 1.1 Protocol) and for people (HTML).
+
+Routes (:data:`ROUTES`, one small handler each):
+
+- ``/sparql``: SPARQL 1.1 Protocol query (GET, POST form, POST ``application/sparql-query``);
+  results by content negotiation; ``FROM``/``FROM NAMED`` and ``default-graph-uri``/``named-graph-uri``
+  are honoured (else the default graph is the union of all graphs); without a query, the SPARQL
+  service description. Updates are refused (403): the endpoint is read-only.
+- ``/.well-known/void``: the VoID description; ``/.well-known/sparql-examples``: the stored queries.
+- ``/``: the landing page; ``/query?name=..`` or ``/query?q=..``: a query's results as HTML.
+- ``/claim/C001``, ``/np/C001``, ``/np/C001/assertion``, ``/graph/entities``, ``/reference/117``,
+  ``/quote/..``, ``/issue/I01``, ``/ontology/Term``, ``/dataset``, ``/mirna/MIMAT0000254``,
+  ``/entity?iri=..``: every IRI of the KG, dereferenced with content negotiation (HTML for a
+  browser; Turtle, JSON-LD, N-Triples, and TriG for nanopublications and graphs; ``?format=``
+  overrides the Accept header).
+
+Every query, the pages' included, runs in the query workers under the same limits (timeout, row
+cap, memory, queue; see :mod:`exomirkg.web.workers`); request-derived IRIs reach page queries only as
+bound terms (:mod:`exomirkg.web.page_queries`). Requests are bounded too: a body over ``max_body``
+bytes is refused with 413 before it is read, bad lengths and encodings get 400, chunked bodies
+are read within the same bound, and a client that stalls mid-request is dropped after ``socket_timeout``.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ..errors import ExomirError
+from ..federation.services import ServiceAllowlist, ServiceRefused
+from ..ids.namespaces import BASE, CLAIM, EXO
+from ..project import Project
+from ..query.catalogue import BadParameter, StoredQuery, catalogue
+from ..query.sparql_syntax import dataset_clauses
+from . import page_queries
+from .negotiation import negotiate
+from .page_queries import NotAnIRI, PageQueryFailed, checked_iri
+from .pages import (
+    claim_page,
+    entity_page,
+    error_page,
+    graph_page,
+    landing,
+    nanopub_page,
+    next_page_link,
+    not_found,
+    query_page,
+    result_table,
+)
+from .workers import (
+    CONTENT_TYPES,
+    GRAPH_TYPES,
+    SELECT_TYPES,
+    Answer,
+    Job,
+    Limits,
+    QueryDataset,
+    QueryWorkers,
+    ensure_store,
+)
+
+RDF_FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json", "nt": "application/n-triples",
+               "trig": "application/trig"}
+HTML = "text/html"
+HTML_TYPE = "text/html; charset=utf-8"
+# pages have inline styles and forms to themselves, nothing else: no script, no frame, no foreign form target
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+__all__ = ["ROUTES", "KnowledgeGraphServer", "ServerConfig", "negotiate"]
+
+
+@dataclass
+class ServerConfig:
+    """How the server listens and what it allows; every field is a ``serve`` option."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    timeout: float = 10.0
+    max_rows: int = 10000
+    workers: int = 2
+    allowlist: ServiceAllowlist = field(default_factory=ServiceAllowlist)
+    max_body: int = 1_048_576            # bytes of a request body
+    memory_mb: int = 2048                # address space of one query worker; 0: no limit
+    slow_after: float = 1.0              # seconds after which a query counts as long
+    queue: int = 64                      # requests that may wait for a worker
+    socket_timeout: float = 60.0         # seconds a client may stall mid-request or stay idle
+
+    def limits(self) -> Limits:
+        return Limits(timeout=self.timeout, max_rows=self.max_rows, workers=self.workers, memory_mb=self.memory_mb,
+                      slow_after=self.slow_after, queue=self.queue)
+
+
+@dataclass
+class KnowledgeGraphServer:
+    """Everything a request handler needs; one instance per running server."""
+
+    project: Project
+    store_dir: Path
+    config: ServerConfig
+    prepared: bool = False          # True: serve store_dir as it is (built elsewhere), never rebuild it
+    workers: QueryWorkers = field(init=False)
+
+    def __post_init__(self) -> None:
+        from ..ids.prefixes import PrefixRegistry
+        if self.config.max_body < 0:
+            raise ExomirError("--max-body must be 0 or more bytes")
+        limits = self.config.limits()
+        if not self.prepared:
+            ensure_store(self.project, self.store_dir)
+        elif not (self.store_dir / "CURRENT").exists():
+            raise ExomirError(f"{self.store_dir} is not an Oxigraph store folder")
+        self.workers = QueryWorkers(self.store_dir, limits)
+        self.queries = catalogue(self.project.queries_dir)
+        self.registry = PrefixRegistry.load(self.project.prefixes_path)
+        self.httpd: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self.httpd is None:
+            return f"http://{self.config.host}:{self.config.port}"
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}"
+
+    def run(self, job: Job) -> Answer:
+        """Run a job in the query workers, under the server's limits."""
+        return self.workers.run(job)
+
+    def serve_forever(self) -> None:
+        self.httpd = ThreadingHTTPServer((self.config.host, self.config.port), _handler(self))
+        self.httpd.daemon_threads = True
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self.close()
+
+    def start_in_thread(self) -> threading.Thread:
+        """Start serving in a background thread (for tests); the port may be 0 for any free port."""
+        self.httpd = ThreadingHTTPServer((self.config.host, self.config.port), _handler(self))
+        self.httpd.daemon_threads = True
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+        self.workers.close()
+
+
+# ---------------------------------------------------------------------------- requests
+class RequestRefused(ExomirError):
+    """A request the server will not serve: answered with ``status`` (and the connection closed
+    when ``close``, because the rest of the request was not read)."""
+
+    def __init__(self, status: int, message: str, close: bool = False, html: bool = False):
+        super().__init__(message)
+        self.status, self.close, self.html = status, close, html
+
+
+@dataclass
+class Request:
+    """What a route handler gets: the method, the path, the query parameters and the body."""
+
+    method: str
+    path: str
+    params: dict[str, list[str]]
+    body: bytes
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        """The last value of a query parameter."""
+        values = self.params.get(name)
+        return values[-1] if values else default
+
+    def single_params(self) -> dict[str, str]:
+        return {name: values[-1] for name, values in self.params.items()}
+
+
+def parse_params(text: str) -> dict[str, list[str]]:
+    """Query parameters; a value that is not UTF-8 is a 400."""
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise RequestRefused(400, f"the request's parameters are not valid UTF-8: {error}") from error
+
+
+def utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RequestRefused(400, f"the {what} is not valid UTF-8: {error}") from error
+
+
+class BodyReader:
+    """Reads a request body within ``limit`` bytes: by Content-Length or chunked, nothing else."""
+
+    def __init__(self, handler: BaseHTTPRequestHandler, limit: int):
+        self.handler, self.limit = handler, limit
+
+    def read(self) -> bytes:
+        headers = self.handler.headers
+        encoding = headers.get("Transfer-Encoding")
+        length = headers.get("Content-Length")
+        if encoding is not None:
+            if length is not None:
+                raise RequestRefused(400, "a request may not have both Content-Length and Transfer-Encoding", close=True)
+            if encoding.strip().lower() != "chunked":
+                raise RequestRefused(501, f"Transfer-Encoding {encoding!r} is not supported (only chunked)", close=True)
+            return self._chunked()
+        if length is None:
+            return b""
+        if not length.strip().isdigit():
+            raise RequestRefused(400, f"Content-Length {length!r} is not a number of bytes", close=True)
+        size = int(length)
+        self._check(size)
+        body = self.handler.rfile.read(size)
+        if len(body) < size:
+            raise RequestRefused(400, f"the body ended after {len(body)} of its {size} bytes", close=True)
+        return body
+
+    def _check(self, size: int) -> None:
+        if size > self.limit:
+            raise RequestRefused(413, f"the request body ({size} bytes) is larger than this server's limit of "
+                                      f"{self.limit} bytes (--max-body)", close=True)
+
+    def _chunked(self) -> bytes:
+        rfile, body = self.handler.rfile, bytearray()
+        while True:
+            line = rfile.readline(1026)
+            size_text = line.split(b";", 1)[0].strip()
+            try:
+                size = int(size_text, 16)
+            except ValueError:
+                raise RequestRefused(400, "malformed chunked body: a chunk size is not a hexadecimal number",
+                                     close=True) from None
+            if size < 0:
+                raise RequestRefused(400, "malformed chunked body: negative chunk size", close=True)
+            self._check(len(body) + size)
+            if size == 0:
+                break
+            chunk = rfile.read(size)
+            if len(chunk) < size or rfile.read(2) != b"\r\n":
+                raise RequestRefused(400, "malformed chunked body: a chunk is shorter than its size", close=True)
+            body += chunk
+        for _ in range(100):                    # trailer fields, up to the empty line
+            line = rfile.readline(8192)
+            if line in (b"\r\n", b"\n", b""):
+                return bytes(body)
+        raise RequestRefused(400, "malformed chunked body: too many trailer lines", close=True)
+
+
+# ---------------------------------------------------------------------------- route handlers
+Handler = Callable[["KnowledgeGraphServer", "Responder", Request], None]
+
+
+class Responder:
+    """Writes answers with the headers every answer carries (CORS, nosniff; CSP on HTML)."""
+
+    def __init__(self, handler: BaseHTTPRequestHandler):
+        self.handler = handler
+
+    def send(self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None) -> None:
+        handler = self.handler
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.send_header("Access-Control-Allow-Origin", "*")
+        handler.send_header("Access-Control-Expose-Headers", "Retry-After, Content-Length")
+        handler.send_header("Vary", "Accept")
+        handler.send_header("X-Content-Type-Options", "nosniff")
+        if content_type.startswith(HTML):
+            handler.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            handler.send_header("Referrer-Policy", "no-referrer")
+            handler.send_header("X-Frame-Options", "DENY")
+        for name, value in (extra or {}).items():
+            handler.send_header(name, value)
+        if getattr(handler, "close_connection", False):
+            handler.send_header("Connection", "close")
+        handler.end_headers()
+        if handler.command != "HEAD":
+            handler.wfile.write(body)
+
+    def text(self, status: int, message: str, extra: dict[str, str] | None = None) -> None:
+        self.send(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"), extra)
+
+    def html(self, status: int, body: bytes) -> None:
+        self.send(status, HTML_TYPE, body)
+
+    def answer(self, answer: Answer) -> None:
+        extra = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
+        self.send(answer.status, answer.content_type, answer.body, extra)
+
+    def failed_page(self, answer: Answer) -> None:
+        """A page whose query did not answer: its status, as HTML."""
+        extra = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
+        self.send(answer.status, HTML_TYPE, error_page(answer.status, answer.body.decode("utf-8", "replace")), extra)
+
+
+def query_job(kg: KnowledgeGraphServer, text: str, request: Request, select_format: str | None,
+              graph_format: str | None) -> Job:
+    """A job for a query from a request: its SERVICE calls checked against the allowlist (403) and
+    its dataset (protocol parameters, else its own FROM clauses, else the union of all graphs)."""
+    try:
+        services = tuple(kg.config.allowlist.check(text))
+    except ServiceRefused as error:
+        raise RequestRefused(403, str(error)) from error
+    defaults, named = request.params.get("default-graph-uri"), request.params.get("named-graph-uri")
+    if defaults is not None or named is not None:
+        try:
+            dataset = QueryDataset(False, tuple(checked_iri(g) for g in defaults or ()),
+                                   tuple(checked_iri(g) for g in named or ()))
+        except NotAnIRI as error:
+            raise RequestRefused(400, f"default-graph-uri / named-graph-uri: {error}") from error
+    else:
+        dataset = QueryDataset(union=not dataset_clauses(text))
+    return Job(text=text, select_format=select_format, graph_format=graph_format, dataset=dataset, services=services)
+
+
+def sparql(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """The SPARQL 1.1 Protocol query operation."""
+    content_type = (out.handler.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    text = request.param("query")
+    if request.method == "POST":
+        if content_type == "application/sparql-update":
+            return out.text(403, "this endpoint is read-only: SPARQL updates are refused")
+        if content_type == "application/sparql-query":
+            text = utf8(request.body, "query")
+        elif content_type == "application/x-www-form-urlencoded":
+            form = parse_params(utf8(request.body, "form"))
+            if "update" in form:
+                return out.text(403, "this endpoint is read-only: SPARQL updates are refused")
+            request.params.update(form)
+            text = request.param("query")
+        else:
+            return out.text(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
+    if "update" in request.params:
+        return out.text(403, "this endpoint is read-only: SPARQL updates are refused")
+    if text is None:
+        return rdf_document(out, request, service_description(kg))
+    if not text.strip():
+        return out.text(400, "the query is empty")
+    accept = out.handler.headers.get("Accept")
+    select_type = negotiate(accept, list(SELECT_TYPES), "application/sparql-results+json")
+    graph_type = negotiate(accept, list(GRAPH_TYPES), "text/turtle")
+    if select_type is None and graph_type is None:
+        return out.text(406, "acceptable result types: " + ", ".join([*SELECT_TYPES, *GRAPH_TYPES]))
+    job = query_job(kg, text, request, SELECT_TYPES.get(select_type or ""), GRAPH_TYPES.get(graph_type or ""))
+    out.answer(kg.run(job))
+
+
+def refuse_update(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    out.text(403, "this endpoint is read-only: updates are refused")
+
+
+def rdf_document(out: Responder, request: Request, turtle: bytes) -> None:
+    """A small RDF document (service description, VoID, examples) in the format asked for."""
+    import pyoxigraph as ox
+    wanted = request.param("format") or negotiate(out.handler.headers.get("Accept"), list(RDF_FORMATS.values())[:3],
+                                                  "text/turtle")
+    fmt = {v: k for k, v in RDF_FORMATS.items()}.get(wanted or "", wanted)
+    if fmt not in ("json-ld", "nt"):
+        return out.send(200, CONTENT_TYPES["turtle"], turtle)
+    triples = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    target = {"json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}[fmt]
+    out.send(200, CONTENT_TYPES[fmt], ox.serialize(triples, format=target) or b"")
+
+
+def landing_page(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    counts = page_queries.landing_counts(kg.run)
+    total = sum(int(n) for _, n in counts)
+    example = ("PREFIX exo: <https://w3id.org/exomir-kg/ontology/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+               "SELECT ?claim ?label WHERE {\n  ?claim a exo:TargetClaim ; rdfs:label ?label .\n} ORDER BY ?claim")
+    out.html(200, landing(counts, total, list(kg.queries.values()), example))
+
+
+def void(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    rdf_document(out, request, void_description(kg))
+
+
+def examples(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    rdf_document(out, request, (kg.project.queries_dir / "sparql-examples.ttl").read_bytes())
+
+
+def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """A stored query (``?name=``, its parameters as further parameters) or the user's (``?q=``) as a table."""
+    params = request.single_params()
+    stored: StoredQuery | None = kg.queries.get(params.get("name", ""))
+    values = {k: v for k, v in params.items() if k != "name"}
+    if stored is not None:
+        try:
+            text = stored.bind(values, kg.registry)
+        except BadParameter as error:
+            return out.html(400, query_page(stored.title, stored.question, stored.text, "", str(error)))
+        title, question = stored.title, stored.question
+    elif "q" in params:
+        text, title, question = params["q"], "Your query", ""
+    else:
+        return out.html(404, not_found("/query?name=" + params.get("name", "")))
+    try:
+        job = query_job(kg, text, Request(request.method, request.path, {}, b""), "json", None)
+    except RequestRefused as error:
+        return out.html(error.status, query_page(title, question, text, "", str(error)))
+    answer = kg.run(Job(text=job.text, rows=True, dataset=job.dataset, services=job.services, graph_format=None))
+    if answer.status != 200 or answer.result is None:
+        message = answer.body.decode("utf-8", "replace") if answer.status != 200 else "only SELECT and ASK queries are shown as tables"
+        return out.html(answer.status if answer.status != 200 else 400, query_page(title, question, text, "", message))
+    result = answer.result
+    if result.boolean is not None:
+        table = f"<p class=\"boolean\">{str(result.boolean).lower()}</p>"
+    else:
+        table = result_table(result.variables, result.rows)
+        following = stored.next_page(values, len(result.rows)) if stored is not None else None
+        if following is not None and stored is not None:
+            table += next_page_link(stored.name, following, len(result.rows))
+    out.html(200, query_page(title, question, text, table))
+
+
+def mirna(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    accession = request.path.split("/")[2]
+    prefix = "mirbase.mature" if accession.startswith("MIMAT") else "mirbase"
+    resource(kg, out, request, f"https://identifiers.org/{prefix}:{accession}")
+
+
+def entity(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    resource(kg, out, request, request.param("iri", "") or "")
+
+
+def minted(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    resource(kg, out, request, BASE + request.path.lstrip("/"))
+
+
+def resource(kg: KnowledgeGraphServer, out: Responder, request: Request, value: str) -> None:
+    """Dereference an IRI: HTML for people, RDF by content negotiation (or ``?format=``)."""
+    try:
+        iri = checked_iri(value)
+    except NotAnIRI as error:
+        raise RequestRefused(400, f"{value!r} is {error}", html=True) from error
+    if not page_queries.known(kg.run, iri):
+        return out.html(404, not_found(iri))
+    nanopub = page_queries.nanopub_id_of(iri)
+    claim_id = page_queries.claim_id_of(iri)
+    is_graph = bool(page_queries.rows(kg.run, page_queries.GRAPH_EXISTS, this=iri).boolean)
+    owner = nanopub[0] if nanopub else claim_id          # the claim whose nanopublication this IRI names
+    graphs = [iri] if is_graph else list(page_queries.graph_iris(owner).values()) if owner else []
+    offers = [HTML, *RDF_FORMATS.values()] if graphs else [HTML, *list(RDF_FORMATS.values())[:3]]
+    wanted = request.param("format") or negotiate(out.handler.headers.get("Accept"), offers, HTML)
+    fmt = {v: k for k, v in RDF_FORMATS.items()}.get(wanted or "", wanted)
+    if fmt in ("html", HTML):
+        return out.html(200, html_of(kg, iri, claim_id, nanopub, is_graph))
+    if fmt not in RDF_FORMATS or (fmt == "trig" and not graphs):
+        return out.text(406, "available: " + ", ".join(offers))
+    if graphs:
+        return out.answer(kg.run(Job(kind="graphs", graphs=tuple(graphs), graph_format=fmt)))
+    answer = kg.run(Job(text=DESCRIBE, bindings=(("this", iri),), graph_format=fmt, select_format=None))
+    out.answer(answer)
+
+
+DESCRIBE = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?this ?p ?o . ?o rdfs:label ?l } WHERE { ?this ?p ?o OPTIONAL { ?o rdfs:label ?l } }"""
+
+
+def html_of(kg: KnowledgeGraphServer, iri: str, claim_id: str | None, nanopub: tuple[str, str] | None,
+            is_graph: bool) -> bytes:
+    """The HTML page of a known IRI: a claim, a nanopublication, a graph, or any other entity."""
+    run = kg.run
+    if claim_id is not None:
+        view = page_queries.claim(run, iri)
+        return claim_page(view.claim_id, view.facts, view.provenance, view.quotes, view.references, view.issues,
+                          view.label, view.retracted, view.hedged)
+    if nanopub is not None and not nanopub[1]:
+        parts = {part: page_queries.graph(run, graph_iri).triples
+                 for part, graph_iri in page_queries.graph_iris(nanopub[0]).items()}
+        return nanopub_page(iri, nanopub[0], parts)
+    if is_graph:
+        named_graph = page_queries.graph(run, iri)
+        return graph_page(iri, named_graph.triples, named_graph.more)
+    found = page_queries.entity(run, iri)
+    prefix = "miRNA " if "mirbase" in iri else ""
+    return entity_page(iri, found.label, found.facts, found.claims, prefix)
+
+
+ROUTES: dict[str, tuple[Handler, tuple[str, ...]]] = {
+    "/sparql": (sparql, ("GET", "HEAD", "POST")),
+    "/update": (refuse_update, ("GET", "HEAD", "POST")),
+    "/store": (refuse_update, ("GET", "HEAD", "POST")),
+    "/": (landing_page, ("GET", "HEAD")),
+    "/.well-known/void": (void, ("GET", "HEAD")),
+    "/.well-known/sparql-examples": (examples, ("GET", "HEAD")),
+    "/queries": (examples, ("GET", "HEAD")),
+    "/query": (stored_query_page, ("GET", "HEAD")),
+    "/entity": (entity, ("GET", "HEAD")),
+    "/dataset": (minted, ("GET", "HEAD")),
+    "/ontology": (minted, ("GET", "HEAD")),
+}
+PREFIX_ROUTES: list[tuple[str, tuple[Handler, tuple[str, ...]]]] = [
+    ("/mirna/", (mirna, ("GET", "HEAD"))),
+    *[(prefix, (minted, ("GET", "HEAD"))) for prefix in
+      ("/claim/", "/np/", "/reference/", "/quote/", "/issue/", "/ontology/", "/graph/")],
+]
+
+
+def route(path: str) -> tuple[Handler, tuple[str, ...]] | None:
+    """The handler of a path and the methods it takes, or None."""
+    path = path.rstrip("/") or "/"
+    found = ROUTES.get(path)
+    if found is None:
+        found = next((entry for prefix, entry in PREFIX_ROUTES if path.startswith(prefix)), None)
+    return found
+
+
+def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
+    class HTTPHandler(BaseHTTPRequestHandler):
+        server_version = "exomir-kg"
+        protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: with Nagle's algorithm on, a keep-alive client
+        # waits for its delayed ACK (about 40 ms) before each answer's body
+        disable_nagle_algorithm = True
+        timeout = kg.config.socket_timeout
+
+        def log_message(self, format: str, *args: object) -> None:     # quiet by default
+            pass
+
+        def do_GET(self) -> None:
+            self.dispatch()
+
+        do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
+        def dispatch(self) -> None:
+            out = Responder(self)
+            try:
+                body = BodyReader(self, kg.config.max_body).read()
+                url = urlsplit(self.path)
+                request = Request(self.command, url.path, parse_params(url.query), body)
+                found = route(url.path)
+                if found is None:
+                    return out.html(404, not_found(url.path))
+                handler, methods = found
+                allow = ", ".join((*methods, "OPTIONS"))
+                if self.command == "OPTIONS":
+                    return out.send(204, "text/plain", b"", {
+                        "Allow": allow, "Access-Control-Allow-Methods": allow,
+                        "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400"})
+                if self.command not in methods:
+                    return out.text(405, f"{url.path} takes {allow}: this server is read-only", {"Allow": allow})
+                handler(kg, out, request)
+            except RequestRefused as error:
+                if error.close:
+                    self.close_connection = True
+                if error.html:
+                    return out.html(error.status, error_page(error.status, str(error)))
+                out.text(error.status, str(error))
+            except PageQueryFailed as error:
+                out.failed_page(error.answer)
+            except NotAnIRI as error:
+                out.text(400, str(error))
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+            except TimeoutError:
+                self.close_connection = True
+            except Exception as error:   # noqa: BLE001 - a bug must not take the server down
+                self.close_connection = True
+                out.text(500, f"internal error: {type(error).__name__}: {error}")
+
+    return HTTPHandler
+
+
+def void_description(kg: KnowledgeGraphServer) -> bytes:
+    """VoID for the served dataset, with statistics read from the store."""
+    stats, claims = page_queries.dataset_counts(kg.workers.run)
+    base = kg.base_url
+    return f"""@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{BASE}dataset> a void:Dataset ;
+    dcterms:title "exomir-kg: claims of the review 'Exosomal microRNAs in hepatocellular carcinoma'" ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    dcterms:source <https://doi.org/10.1186/s12935-021-01941-9> ;
+    void:sparqlEndpoint <{base}/sparql> ;
+    void:uriSpace "{BASE}" ;
+    void:exampleResource <{CLAIM}C131> ;
+    void:vocabulary <{EXO}> , <http://www.nanopub.org/nschema#> , <http://www.w3.org/ns/prov#> ;
+    void:triples "{stats}"^^xsd:integer ;
+    void:entities "{claims}"^^xsd:integer .
+""".encode()
+
+
+def service_description(kg: KnowledgeGraphServer) -> bytes:
+    base = kg.base_url
+    formats = " , ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in
+                         ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                          "Turtle", "JSON-LD", "N-Triples"))
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{base}/sparql> a sd:Service ;
+    sd:endpoint <{base}/sparql> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
+    sd:resultFormat {formats} ;
+    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ; void:inDataset <{BASE}dataset> ] ] .
+""".encode()

@@ -1,0 +1,461 @@
+"""The SPARQL engine behind ``exomirkg serve``: an on-disk pyoxigraph store and query workers.
+
+Every query the server runs, from ``/sparql`` and from its HTML pages alike, is a :class:`Job`
+run by a worker process that opens the store read-only, under the server's :class:`Limits`:
+
+- **timeout**: a query that runs past it is stopped for real (its worker is killed and replaced);
+- **rows**: a SELECT with more rows than the cap, or a CONSTRUCT with more triples, is an error
+  (HTTP 413), never a silently truncated answer;
+- **memory**: each worker's address space is limited (``RLIMIT_AS``); a query that needs more
+  ends its worker, answers 503, and the worker is replaced;
+- **no starvation**: a query still running after ``slow_after`` seconds is *long*; at most
+  ``workers - 1`` long queries run at once (a further one is stopped with 503 and Retry-After),
+  so at least one worker always serves short queries; at most ``queue`` requests wait for a
+  worker (a further one gets 503 and Retry-After at once).
+
+A page's query takes request-derived values only as bound terms (:attr:`Job.bindings`, passed to
+pyoxigraph as ``substitutions``), never as query text.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import multiprocessing as mp
+import queue
+import shutil
+import signal
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import ExomirError
+from ..project import Project
+from ..query.store import ONTOLOGY_GRAPH, QueryResult, solutions_result, store_files
+
+SELECT_TYPES = {
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle",
+    "application/ld+json": "json-ld", "application/n-triples": "nt", "text/plain": "nt",
+}
+CONTENT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                 "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
+                 "turtle": "text/turtle; charset=utf-8", "json-ld": "application/ld+json", "nt": "application/n-triples"}
+
+
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+
+
+TEXT = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The protections of every query the server runs; each is a ``serve`` option."""
+
+    timeout: float = 10.0        # seconds a query may run
+    max_rows: int = 10000        # largest answer (rows or triples)
+    workers: int = 2             # worker processes
+    memory_mb: int = 2048        # address space of one worker, store included; 0: no limit
+    slow_after: float = 1.0      # a query running longer is long: at most workers - 1 at once
+    queue: int = 64              # requests that may wait for a free worker
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0 or self.max_rows < 1 or self.workers < 1 or self.queue < 0 or self.slow_after <= 0:
+            raise ExomirError("timeout and slow-after must be positive; max-rows and workers at least 1; "
+                              "queue 0 or more")
+        if self.memory_mb and self.memory_mb < 512:
+            raise ExomirError(f"a worker needs more than {self.memory_mb} MB of address space to open the store "
+                              "(about 700 MB); give --max-memory 512 or more, or 0 for no limit")
+
+    @property
+    def long_queries(self) -> int:
+        """How many long queries may run at once: all workers but one (one when there is one)."""
+        return max(self.workers - 1, 1)
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset a query runs on: the union of all graphs (the default), or the graphs its
+    ``FROM``/``FROM NAMED`` clauses name (``union=False``: pyoxigraph then honours them), or the
+    protocol's ``default-graph-uri``/``named-graph-uri``, which override the query's own."""
+
+    union: bool = True
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments of pyoxigraph's ``Store.query`` for this dataset."""
+        if self.default_graphs is None and self.named_graphs is None:
+            return {"use_default_graph_as_union": self.union}
+        arguments: dict[str, Any] = {}
+        if self.default_graphs is not None:
+            arguments["default_graph"] = [ox.NamedNode(g) for g in self.default_graphs]
+        if self.named_graphs is not None:
+            arguments["named_graphs"] = [ox.NamedNode(g) for g in self.named_graphs]
+        return arguments
+
+
+@dataclass(frozen=True)
+class Job:
+    """One thing for a worker to do.
+
+    ``kind`` is ``query`` (run ``text``; answer serialised, or as rows for a page when ``rows``)
+    or ``graphs`` (the named graphs in ``graphs``, serialised in ``graph_format``; ``trig`` keeps
+    the graphs). ``bindings`` are (variable, IRI) pairs bound as terms; ``select_format`` /
+    ``graph_format`` of None mean that the client accepts no format for that kind of answer (406).
+    ``services`` are the endpoints the query's SERVICE clauses call (a failure there is a 502).
+    """
+
+    text: str = ""
+    kind: str = "query"
+    bindings: tuple[tuple[str, str], ...] = ()
+    select_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    rows: bool = False
+    dataset: QueryDataset = field(default_factory=QueryDataset)
+    services: tuple[str, ...] = ()
+    graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A worker's answer: an HTTP status, the body and its type; ``result`` for a page's rows;
+    ``retry_after`` seconds when the client should try again later."""
+
+    status: int
+    content_type: str
+    body: bytes
+    result: QueryResult | None = None
+    retry_after: int | None = None
+
+    @classmethod
+    def text(cls, status: int, message: str, retry_after: int | None = None) -> Answer:
+        return cls(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8"), retry_after=retry_after)
+
+
+def ensure_store(project: Project, folder: Path) -> Path:
+    """An on-disk store of the KG and the ontology, (re)built when the KG changed."""
+    kg, ontology = store_files(project)
+    digest = hashlib.sha256()
+    for path in (kg, *ontology):
+        digest.update(path.read_bytes())
+    stamp = folder / "exomirkg-source.sha256"
+    if stamp.exists() and stamp.read_text().strip() == digest.hexdigest():
+        return folder
+    return build_store(folder, kg, ontology, stamp=digest.hexdigest())
+
+
+def build_store(folder: Path, kg: Path, ontology: list[Path], stamp: str = "") -> Path:
+    """An on-disk store in ``folder`` of a KG file (TriG or N-Quads, by suffix) and the ontology
+    files (in the ontology graph), built next to it and moved into place when complete."""
+    building = folder.with_name(folder.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.parent.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(building))
+    store.bulk_load(path=str(kg), format=ox.RdfFormat.N_QUADS if kg.suffix == ".nq" else ox.RdfFormat.TRIG)
+    for path in ontology:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    store.flush()
+    store.optimize()
+    del store
+    (building / "exomirkg-source.sha256").write_text(stamp + "\n")
+    shutil.rmtree(folder, ignore_errors=True)
+    building.rename(folder)
+    return folder
+
+
+
+# --------------------------------------------------------------------------- worker process
+def _worker(store_path: str, connection: Any, memory_mb: int) -> None:   # pragma: no cover - a child process
+    store = ox.Store.read_only(store_path)
+    if memory_mb:
+        import resource
+        limit = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    connection.send("ready")
+    while True:
+        request = connection.recv()
+        if request is None:
+            return
+        job, max_rows = request
+        try:
+            answer = evaluate(store, job, max_rows)
+        except MemoryError:
+            answer = Answer.text(503, f"the query needed more memory than a query worker's limit of {memory_mb} MB "
+                                      "and was stopped")
+        except SyntaxError as error:
+            answer = Answer.text(400, f"query error: {error}")
+        except OSError as error:          # pyoxigraph: a SERVICE call failed, or the store could not be read
+            if job.services:
+                answer = Answer.text(502, f"a remote endpoint failed ({', '.join(job.services)}): {error}")
+            else:
+                answer = Answer.text(500, f"the store could not be read: {error}")
+        except Exception as error:        # noqa: BLE001 - any other evaluation error: 400 with the engine's message
+            answer = Answer.text(400, f"query error: {error}")
+        connection.send(answer)
+
+
+class _AnswerTooLarge(Exception):
+    pass
+
+
+class _CappedBuffer(io.BytesIO):
+    """A byte buffer that refuses to grow past ``limit`` (a result far beyond the row cap is cut
+    short instead of filling the worker's memory)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise _AnswerTooLarge()
+        return super().write(data)
+
+
+def _count_rows(body: bytes, fmt: str) -> int:
+    """The number of solutions in a serialised SELECT answer."""
+    if fmt == "tsv":                 # one line per row: TSV escapes line breaks inside terms
+        return body.count(b"\n") - 1
+    if fmt == "csv":
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1
+    solutions = ox.parse_query_results(body, format=RESULT_FORMATS[fmt])
+    return sum(1 for _ in solutions) if isinstance(solutions, ox.QuerySolutions) else 0
+
+
+RDF_SERIALISATIONS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
+                      "trig": ox.RdfFormat.TRIG}
+
+
+def evaluate(store: Any, job: Job, max_rows: int) -> Answer:
+    """Run a job on an open pyoxigraph store; answers are written by pyoxigraph's own serialisers."""
+    if job.kind == "graphs":
+        return _graphs(store, job, max_rows)
+    substitutions = {ox.Variable(name): ox.NamedNode(iri) for name, iri in job.bindings}
+    result = store.query(job.text, substitutions=substitutions or None, **job.dataset.arguments())
+    if isinstance(result, ox.QueryBoolean):
+        if job.rows:
+            return Answer(200, "", b"", QueryResult([], [], bool(result)))
+        if job.select_format is None:
+            return _not_acceptable("an ASK query", SELECT_TYPES)
+        fmt = job.select_format if job.select_format in ("json", "xml") else "json"
+        return Answer(200, CONTENT_TYPES[fmt], result.serialize(format=RESULT_FORMATS[fmt]) or b"")
+    if isinstance(result, ox.QuerySolutions):
+        if job.rows:
+            answer = solutions_result(result)
+            if len(answer.rows) > max_rows:
+                return _too_many(max_rows, "rows")
+            return Answer(200, "", b"", answer)
+        if job.select_format is None:
+            return _not_acceptable("a SELECT query", SELECT_TYPES)
+        buffer = _CappedBuffer(max(max_rows, 1) * 4096)
+        try:
+            result.serialize(buffer, format=RESULT_FORMATS[job.select_format])
+        except _AnswerTooLarge:
+            return _too_many(max_rows, "rows")
+        body = buffer.getvalue()
+        # every row takes at least one byte: only a body longer than the cap can break it
+        if len(body) > max_rows and _count_rows(body, job.select_format) > max_rows:
+            return _too_many(max_rows, "rows")
+        return Answer(200, CONTENT_TYPES[job.select_format], body)
+    if job.graph_format is None or job.graph_format == "trig":
+        return _not_acceptable("a CONSTRUCT or DESCRIBE query", GRAPH_TYPES)
+    triples: list[Any] = []
+    for triple in result:
+        if len(triples) == max_rows:
+            return _too_many(max_rows, "triples")
+        triples.append(triple)
+    return Answer(200, CONTENT_TYPES[job.graph_format], ox.serialize(triples, format=RDF_SERIALISATIONS[job.graph_format]) or b"")
+
+
+def _graphs(store: Any, job: Job, max_rows: int) -> Answer:
+    """The named graphs of a job: as TriG (graphs kept) or as the triples they hold."""
+    fmt = job.graph_format or "trig"
+    quads: list = []
+    triples: dict = {}
+    for name in job.graphs:
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            if len(quads) == max_rows:
+                return _too_many(max_rows, "triples")
+            quads.append(quad)
+            triples.setdefault(quad.triple, None)
+    if fmt == "trig":
+        return Answer(200, "application/trig", ox.serialize(quads, format=ox.RdfFormat.TRIG) or b"")
+    return Answer(200, CONTENT_TYPES[fmt], ox.serialize(list(triples), format=RDF_SERIALISATIONS[fmt]) or b"")
+
+
+def _not_acceptable(what: str, offers: dict[str, str]) -> Answer:
+    return Answer.text(406, f"{what} answers in one of: {', '.join(offers)}; the Accept header allows none of them")
+
+
+def _too_many(cap: int, what: str) -> Answer:
+    return Answer.text(413, f"the answer has more than {cap} {what}, the server's cap: add a LIMIT, or start the "
+                            "server with a larger --max-rows")
+
+
+# --------------------------------------------------------------------------- the pool
+@dataclass
+class _Worker:
+    process: Any
+    connection: Any
+
+
+class WorkerStartFailed(ExomirError):
+    """A query worker could not open the store."""
+
+
+class QueryWorkers:
+    """A fixed pool of worker processes that runs every query under the server's :class:`Limits`."""
+
+    def __init__(self, store_path: Path, limits: Limits | None = None):
+        self.store_path = str(store_path)
+        self.limits = limits or Limits()
+        self._context = mp.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: list[_Worker] = []
+        self._waiting = 0
+        self._long = threading.BoundedSemaphore(self.limits.long_queries)
+        self._closed = False
+        for _ in range(self.limits.workers):
+            self._idle.put(self._start())
+
+    # ----------------------------------------------------------------- workers
+    def _start(self) -> _Worker:
+        """A new worker, once it has opened the store (a query sent earlier would count its start-up)."""
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker, args=(self.store_path, child, self.limits.memory_mb),
+                                        daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.append(worker)
+        try:
+            if parent.poll(120) and parent.recv() == "ready":
+                return worker
+        except (EOFError, OSError):
+            pass
+        self._stop(worker)
+        raise WorkerStartFailed(f"a query worker could not open the store {self.store_path} "
+                                f"(exit code {process.exitcode})")
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join()
+        worker.connection.close()
+        with self._lock:
+            self._all = [w for w in self._all if w is not worker]
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and start its replacement in the background (it joins the pool when ready)."""
+        self._stop(worker)
+
+        def start() -> None:
+            if self._closed:
+                return
+            try:
+                self._idle.put(self._start())
+            except WorkerStartFailed:
+                pass
+        threading.Thread(target=start, daemon=True).start()
+
+    # ----------------------------------------------------------------- running
+    def run(self, job: Job) -> Answer:
+        """Run a job on the next free worker, within the limits; never raises for a bad query."""
+        with self._lock:
+            if self._waiting >= self.limits.queue and self._idle.empty():
+                return Answer.text(503, f"{self._waiting} requests are already waiting for a query worker; "
+                                        "try again shortly", retry_after=1)
+            self._waiting += 1
+        try:
+            worker = self._idle.get(timeout=self.limits.timeout)
+        except queue.Empty:
+            return Answer.text(503, f"no query worker became free within {self.limits.timeout:g} s; try again shortly",
+                               retry_after=max(1, round(self.limits.timeout)))
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        return self._run_on(worker, job)
+
+    def _run_on(self, worker: _Worker, job: Job) -> Answer:
+        limits = self.limits
+        holds_long = False
+        try:
+            worker.connection.send((job, limits.max_rows))
+            if worker.connection.poll(min(limits.slow_after, limits.timeout)):
+                return self._receive(worker)
+            if limits.timeout > limits.slow_after:
+                if not self._long.acquire(blocking=False):
+                    self._replace(worker)
+                    return Answer.text(503, f"the server is already running {limits.long_queries} long "
+                                            f"quer{'y' if limits.long_queries == 1 else 'ies'} (over {limits.slow_after:g} s) "
+                                            "and keeps its other workers for short ones: this query was stopped; "
+                                            "try again shortly", retry_after=max(1, round(limits.slow_after)))
+                holds_long = True
+                if worker.connection.poll(limits.timeout - limits.slow_after):
+                    return self._receive(worker)
+        except (EOFError, OSError):
+            return self._died(worker)
+        finally:
+            if holds_long:
+                self._long.release()
+        self._replace(worker)
+        return Answer.text(503, f"the query ran longer than the server's timeout of {limits.timeout:g} s and was stopped")
+
+    def _receive(self, worker: _Worker) -> Answer:
+        try:
+            answer = worker.connection.recv()
+        except (EOFError, OSError):
+            return self._died(worker)
+        self._idle.put(worker)
+        return answer
+
+    def _died(self, worker: _Worker) -> Answer:
+        """The worker ended during the query: out of memory (Rust aborts, the kernel kills) or a crash."""
+        worker.process.join(timeout=5)
+        code = worker.process.exitcode
+        self._replace(worker)
+        if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV) and self.limits.memory_mb:
+            return Answer.text(503, f"the query needed more memory than a query worker's limit of "
+                                    f"{self.limits.memory_mb} MB and was stopped (raise it with --max-memory)")
+        return Answer.text(503, f"the query worker ended during the query (exit code {code}); it was replaced")
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            try:
+                worker.connection.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+
+
+__all__ = [
+    "CONTENT_TYPES",
+    "GRAPH_TYPES",
+    "SELECT_TYPES",
+    "Answer",
+    "Job",
+    "Limits",
+    "QueryDataset",
+    "QueryWorkers",
+    "WorkerStartFailed",
+    "build_store",
+    "ensure_store",
+    "evaluate",
+]

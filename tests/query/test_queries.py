@@ -1,0 +1,380 @@
+"""Stored queries: each answers its question as the review does, on pyoxigraph and rdflib alike.
+
+Expected answers were written from reading the review, not from the queries' output."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from exomirkg.cli import main
+from exomirkg.query.catalogue import SERVICE_LINE, BadParameter, UnknownQuery, examples_graph, find, page_clause, values_line
+from exomirkg.query.store import EmbeddedStore
+
+
+@pytest.fixture(scope="module")
+def stores(project):
+    return {engine: EmbeddedStore.for_project(project, engine) for engine in ("oxigraph", "rdflib")}
+
+
+def _cell(value: str):
+    """GROUP_CONCAT order is engine-dependent: compare its parts as a set."""
+    return frozenset(value.split("; ")) if "; " in value else value
+
+
+def rows(stores, queries, registry, name: str, engine: str = "oxigraph", **params) -> list[dict]:
+    text = queries[name].bind({k: str(v) for k, v in params.items()}, registry)
+    result = stores[engine].query(text)
+    return [dict(zip(result.variables, (_cell(v) for v in row))) for row in result.values()]
+
+
+@pytest.fixture
+def ask(stores, queries, registry):
+    return lambda name, **params: rows(stores, queries, registry, name, **params)
+
+
+def as_set(value) -> frozenset:
+    return value if isinstance(value, frozenset) else frozenset([value] if value else [])
+
+
+# ----------------------------------------------------------------------------- the catalogue
+def test_at_least_twenty_stored_queries_with_metadata(queries):
+    assert len(queries) >= 20
+    for query in queries.values():
+        assert query.title and query.question.endswith(("?", ".)")) and query.keywords, query.name
+        for param in query.parameters:
+            if param.variable in ("LIMIT", "OFFSET"):     # the text's own page is the documented default
+                assert page_clause(param.variable).findall(query.text) == [f"{param.variable} {param.example}"], query.name
+                continue
+            line = SERVICE_LINE if param.variable == "SERVICE" else values_line(param.variable)
+            assert len(line.findall(query.text)) == 1, (query.name, param.name)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_every_query_runs_and_returns_rows(stores, queries, registry, engine):
+    for name, query in queries.items():
+        if query.is_federated:
+            continue
+        assert rows(stores, queries, registry, name, engine), name
+
+
+def test_both_engines_give_the_same_rows(stores, queries, registry):
+    for name in (n for n, q in queries.items() if not q.is_federated):
+        results = [Counter(frozenset(r.items()) for r in rows(stores, queries, registry, name, e))
+                   for e in ("oxigraph", "rdflib")]
+        assert results[0] == results[1], name
+
+
+def test_sparql_examples_metadata_is_current_and_passes_the_sib_shape(project, queries):
+    import pyshacl
+    committed = Graph().parse(project.queries_dir / "sparql-examples.ttl")
+    assert len(committed) == len(examples_graph(queries))
+    assert set(committed) == set(examples_graph(queries))
+    shapes = Graph().parse(project.root / "shapes" / "sparql-examples-shapes.ttl")
+    conforms, _, text = pyshacl.validate(committed, shacl_graph=shapes)
+    assert conforms, text
+
+
+def test_sib_shape_catches_stray_whitespace_and_missing_target(project, queries):
+    import pyshacl
+    from rdflib import Literal
+    from rdflib.namespace import Namespace
+    schema = Namespace("https://schema.org/")
+    graph = examples_graph(queries)
+    node = next(iter(graph.subjects(schema.target, None)))
+    graph.add((node, schema.keywords, Literal(" apoptosis")))
+    graph.remove((node, schema.target, None))
+    shapes = Graph().parse(project.root / "shapes" / "sparql-examples-shapes.ttl")
+    conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes)
+    assert not conforms
+    assert len(list(report.subjects(None, None))) > 0
+
+
+def test_unknown_query_and_bad_parameters_list_the_valid_ones(project, queries, registry):
+    with pytest.raises(UnknownQuery, match="targets-of-mirna"):
+        find(project.queries_dir, "targets-of-nothing")
+    with pytest.raises(BadParameter, match=r"its parameters: mirna \(e\.g\. miR-210\)"):
+        queries["targets-of-mirna"].bind({"gene": "PTEN"}, registry)
+    with pytest.raises(BadParameter, match="must be an integer"):
+        queries["claims-of-reference"].bind({"reference": "one"}, registry)
+    with pytest.raises(BadParameter, match="unknown prefix"):
+        queries["mirnas-targeting-gene"].bind({"gene": "GENE:1"}, registry)
+    with pytest.raises(BadParameter, match="must be a claim id such as C131"):
+        queries["claim-provenance"].bind({"claim": "claim 12"}, registry)
+    assert "VALUES ?claim { <https://w3id.org/exomir-kg/claim/C012> }" in \
+        queries["claim-provenance"].bind({"claim": "C012"}, registry)
+
+
+# ----------------------------------------------------------------------------- pages
+PAGED = ["pathways", "biomarker-performance", "opposite-directions", "retracted-claims", "mirna-genes"]
+
+
+@pytest.mark.parametrize("name", PAGED)
+def test_pages_split_the_whole_answer_without_overlap(stores, queries, registry, name):
+    """Page after page (3 answers each) gives every answer of the unpaged query exactly once,
+    each page sorted; the last page is short, and next_page then says there is none."""
+    query = queries[name]
+    everything = rows(stores, queries, registry, name, page_size="*")
+    assert len(everything) > 3
+    seen, values = [], {"page_size": "3"}
+    while values is not None:
+        page = rows(stores, queries, registry, name, **values)
+        assert len(page) <= 3
+        seen.extend(page)
+        values = query.next_page(values, len(page))
+    key = [tuple(sorted((k, str(v)) for k, v in row.items())) for row in seen]
+    assert len(key) == len(set(key)) and Counter(key) == Counter(
+        tuple(sorted((k, str(v)) for k, v in row.items())) for row in everything)
+
+
+def test_default_page_holds_the_whole_answer_on_the_review(stores, queries, registry):
+    for name, query in queries.items():
+        size = query.page_size({})
+        if size is not None:
+            assert len(rows(stores, queries, registry, name)) < size, name
+
+
+def test_page_parameters_are_checked(queries, registry):
+    query = queries["pathways"]
+    with pytest.raises(BadParameter, match="whole number of answers.*\\* for all"):
+        query.bind({"page_size": "-5"}, registry)
+    with pytest.raises(BadParameter, match="whole number of answers"):
+        query.bind({"offset": "next"}, registry)
+    assert "LIMIT" not in query.bind({"page_size": "*"}, registry).split("WHERE", 1)[1]
+    assert "LIMIT 20 OFFSET 40" in query.bind({"page_size": "20", "offset": "40"}, registry)
+    assert query.next_page({"page_size": "20", "offset": "40"}, 20) == {"page_size": "20", "offset": "60"}
+    assert query.next_page({"page_size": "20"}, 19) is None
+    assert query.next_page({"page_size": "0"}, 0) is None
+    assert queries["targets-of-mirna"].next_page({}, 10**6) is None
+
+
+# ----------------------------------------------------------------------------- the answers
+def test_expression_against_liver_cirrhosis(ask):
+    found = {(r["mirna"], r["direction"], r["biofluidLabel"], r["reference"]) for r in ask("expression-by-comparison")}
+    assert found == {
+        ("miR-122", "upregulated", "blood serum", "41"), ("miR-148a", "upregulated", "blood serum", "41"),
+        ("miR-1246", "upregulated", "blood serum", "41"),
+        ("miR-18a", "upregulated", "blood serum", "43"), ("miR-221", "upregulated", "blood serum", "43"),
+        ("miR-222", "upregulated", "blood serum", "43"), ("miR-224", "upregulated", "blood serum", "43"),
+        ("miR-21", "upregulated", "blood plasma", "118"), ("miR-96", "upregulated", "blood plasma", "118"),
+        ("miR-122", "downregulated", "blood plasma", "118")}
+
+
+def test_expression_against_chronic_hepatitis_b_and_healthy_controls(ask):
+    chb = {(r["mirna"], r["direction"]) for r in ask("expression-by-comparison", comparison="MONDO:0005366")}
+    assert chb == {("miR-21", "upregulated"), ("miR-18a", "upregulated"), ("miR-221", "upregulated"),
+                   ("miR-222", "upregulated"), ("miR-224", "upregulated"), ("miR-101", "downregulated"),
+                   ("miR-106b", "downregulated"), ("miR-122", "downregulated"), ("miR-195", "downregulated")}
+    healthy = {r["mirna"] for r in ask("expression-by-comparison", comparison="exo:HealthyControl")}
+    assert healthy == {"miR-21", "miR-122", "miR-148a", "miR-1246"}
+
+
+def test_expression_in_plasma(ask):
+    assert {(r["mirna"], r["direction"]) for r in ask("expression-in-biofluid")} == {
+        ("miR-21", "upregulated"), ("miR-96", "upregulated"), ("miR-122", "downregulated")}
+
+
+def test_targets(ask):
+    assert {r["symbol"] for r in ask("targets-of-mirna")} == {"SMAD4", "STAT6"}
+    assert {r["symbol"] for r in ask("targets-of-mirna", mirna="miR-744")} == {"PAX2"}
+    assert {(r["mirna"], r["symbol"]) for r in ask("targets-of-mirna", mirna="*")} == {
+        ("miR-210", "SMAD4"), ("miR-210", "STAT6"), ("miR-744", "PAX2"), ("miR-1247-3p", "B4GALT3"),
+        ("miR-451a", "LPIN1"), ("miR-23a-3p", "PTEN"), ("miR-32-5p", "PTEN"), ("miR-320a", "PBX3"),
+        ("miR-638", "SP1"), ("miR-449c-5p", "HAVCR2")}
+    assert {r["mirna"] for r in ask("mirnas-targeting-gene")} == {"miR-23a-3p", "miR-32-5p"}     # PTEN
+    assert {r["mirna"] for r in ask("mirnas-targeting-gene", gene="HGNC:18437")} == {"miR-449c-5p"}  # TIM-3
+
+
+def test_pathways(ask):
+    found = {(r["mirna"], r["effect"], r["pathwayLabel"]) for r in ask("pathways")}
+    assert found == {
+        ("miR-32-5p", "positive effect", "phosphatidylinositol 3-kinase/protein kinase B signal transduction"),
+        ("miR-23a-3p", "association or unspecified effect", "phosphatidylinositol 3-kinase/protein kinase B signal transduction"),
+        ("miR-320a", "negative effect", "MAPK cascade"), ("miR-320a", "negative effect", "ERK1 and ERK2 cascade"),
+        ("miR-665", "positive effect", "ERK1 and ERK2 cascade"), ("miR-490", "negative effect", "ERK1 and ERK2 cascade"),
+        ("miR-1247-3p", "positive effect", "integrin-mediated signaling pathway"),
+        ("miR-1247-3p", "positive effect", "canonical NF-kappaB signal transduction")}
+
+
+def test_processes_use_the_go_hierarchy(ask):
+    assert {(r["mirna"], r["effect"]) for r in ask("mirnas-affecting-process")} == {
+        ("miR-638", "positive effect"), ("miR-451a", "positive effect")}
+    # cell migration is a cell motility: asking for motility finds the migration claims
+    motility = {(r["mirna"], r["effect"], r["claimedProcessLabel"]) for r in ask("mirnas-affecting-process", process="GO:0048870")}
+    assert motility == {("miR-320a", "negative effect", "cell migration"), ("miR-638", "negative effect", "cell migration"),
+                        ("miR-23a", "positive effect", "cell migration"), ("miR-23b", "positive effect", "cell migration")}
+    angiogenesis = {(r["mirna"], r["effect"]) for r in ask("mirnas-affecting-process", process="GO:0001525")}
+    assert angiogenesis == {(m, "association or unspecified effect") for m in
+                            ("miR-21", "miR-26a", "miR-122", "miR-146a", "miR-155", "miR-182")} | {
+        ("miR-210", "positive effect"), ("miR-32-5p", "positive effect"), ("miR-200b-3p", "negative effect")}
+    assert {r["mirna"] for r in ask("mirnas-affecting-process", process="exo:Metastasis")} == {
+        "miR-320a", "miR-490", "miR-1247-3p", "miR-21", "miR-10b"}
+
+
+def test_transfers_use_the_cell_ontology_hierarchy(ask):
+    to_endothelium = ask("transfers-to-cell-type")
+    assert {r["mirna"] for r in to_endothelium} == {"miR-210", "miR-200b-3p", "miR-638"}
+    assert {r["recipientLabel"] for r in to_endothelium if r["mirna"] == "miR-638"} == {"endothelial cell of umbilical vein"}
+    assert {r["mirna"] for r in ask("transfers-to-cell-type", recipient_type="CL:0000235")} == {"miR-23a-3p"}
+    assert {r["mirna"] for r in ask("transfers-to-cell-type", recipient_type="CL:0000623")} == {"miR-92b"}
+    # cancer-associated fibroblasts are fibroblasts, which are stromal cells
+    assert {r["mirna"] for r in ask("transfers-from-cell-type")} == {"miR-320a", "miR-1247-3p"}
+    assert {r["mirna"] for r in ask("transfers-from-cell-type", donor_type="CL:0000136")} == {"miR-23a", "miR-23b"}
+
+
+def test_biomarkers_and_their_numbers(ask):
+    perf = [r for r in ask("biomarker-performance") if r["sensitivity"]]
+    assert [(r["mirna"], r["sensitivity"], r["specificity"], r["auc"]) for r in perf] == [("miR-10b-5p", "0.911", "0.75", "0.932")]
+    diagnostic = {r["mirna"] for r in ask("biomarker-performance", use="https://w3id.org/exomir-kg/ontology/DiagnosticUse")}
+    assert diagnostic == {"miR-21", "miR-18a", "miR-221", "miR-222", "miR-224", "miR-101", "miR-106b", "miR-122",
+                          "miR-195", "miR-665"}
+
+
+def test_prognosis_drug_response_and_immune_effects(ask):
+    assert {(r["mirna"], r["effect"], r["outcomeLabel"]) for r in ask("prognosis")} == {
+        ("miR-215-5p", "negative effect", "disease-free survival"), ("miR-92b", "positive effect", "recurrence after surgery")}
+    assert {(r["mirna"], r["responseLabel"], r["drugLabel"]) for r in ask("drug-response")} == {
+        ("miR-32-5p", "drug resistance", "5-fluorouracil"), ("miR-744", "drug sensitivity", "sorafenib"),
+        ("miR-199a-3p", "drug sensitivity", "cisplatin")}
+    assert {(r["mirna"], r["effect"], r["targetLabel"]) for r in ask("immune-effects")} == {
+        ("miR-23a-3p", "positive effect", "CD274"), ("miR-23a-3p", "negative effect", "T cell activation"),
+        ("miR-23a-3p", "positive effect", "immune escape"), ("miR-92b", "negative effect", "CD69"),
+        ("miR-92b", "negative effect", "natural killer cell mediated cytotoxicity"),
+        ("miR-449c-5p", "negative effect", "immune escape")}
+
+
+def test_claims_of_a_reference_and_retracted_studies(ask):
+    ref117 = ask("claims-of-reference")
+    assert {r["doi"] for r in ref117} == {"10.3390/jcm9010281"}
+    assert {r["type"] for r in ref117} == {"biomarker claim", "prognosis claim", "expression claim"}
+    assert all(r["retraction"] for r in ask("claims-of-reference", reference=58))
+    retracted = ask("retracted-claims")
+    assert {r["reference"] for r in retracted} == {"58", "71", "77"}
+    assert {r["mirna"] for r in retracted} == {"miR-32-5p", "miR-490", "miR-638"}
+
+
+def test_opposite_directions_and_review_issues(ask):
+    opposite = ask("opposite-directions")
+    assert {r["mirna"] for r in opposite} == {"miR-122"}
+    assert {r["upReference"] for r in opposite} == {"41"} and {r["downReference"] for r in opposite} == {"43", "118"}
+    issues = {r["issue"].rsplit("/", 1)[1]: r for r in ask("review-issues")}
+    assert len(issues) == 8
+    assert issues["I01"]["kind"] == "donor_conflict" and as_set(issues["I01"]["claims"]) == {"C061", "C146"}
+    assert issues["I02"]["kind"] == "direction_conflict_with_source"
+    assert sum(r["kind"] == "text_slip" for r in issues.values()) >= 2
+
+
+TABLE_1 = {   # row: (miRNAs, parental cells, recipient cells, expression, targets, reference, mechanism words)
+    1: ({"miR-210"}, {"malignant cell"}, {"endothelial cell"}, {"upregulated"}, {"SMAD4", "STAT6"}, "42", ["angiogenesis"]),
+    2: ({"miR-744"}, set(), set(), {"downregulated"}, {"PAX2"}, "112", ["proliferation", "sorafenib"]),
+    3: ({"miR-21", "miR-10b"}, set(), set(), {"upregulated"}, set(), "94", ["proliferation", "metastasis"]),
+    4: ({"miR-1247-3p"}, {"malignant cell"}, {"fibroblast"}, set(), {"B4GALT3"}, "91", ["NF-kappaB", "integrin", "progression"]),
+    5: ({"miR-451a"}, set(), set(), {"downregulated"}, {"LPIN1"}, "78", ["apoptotic process"]),
+    6: ({"miR-23a-3p"}, {"malignant cell"}, {"macrophage"}, set(), {"PTEN"}, "59", ["CD274", "immune escape", "protein kinase B"]),
+    7: ({"miR-32-5p"}, {"BEL-7402/5-FU"}, {"BEL-7402"}, {"upregulated"}, {"PTEN"}, "58", ["drug resistance", "angiogenesis", "epithelial to mesenchymal"]),
+    8: ({"miR-92b"}, {"malignant cell"}, {"natural killer cell"}, {"upregulated"}, set(), "116", ["CD69", "cytotoxicity"]),
+    9: ({"miR-320a"}, {"stromal cell"}, {"malignant cell"}, {"downregulated"}, {"PBX3"}, "68", ["MAPK cascade"]),
+    10: ({"miR-638"}, {"malignant cell"}, {"malignant cell", "endothelial cell of umbilical vein"}, {"downregulated"}, {"SP1"}, "77",
+         ["proliferation", "viability", "colony formation", "migration", "invasion"]),
+    11: ({"miR-200b-3p"}, {"malignant cell"}, {"endothelial cell"}, {"downregulated"}, set(), "103", ["ERG expression"]),
+}
+
+
+def test_table_1_regenerated(ask):
+    table = {int(r["row"]): r for r in ask("table-1")}
+    assert set(table) == set(TABLE_1)
+    for row, (mirnas, parental, recipient, expression, targets, reference, words) in TABLE_1.items():
+        got = table[row]
+        assert as_set(got["microRNAs"]) == mirnas, row
+        assert parental <= as_set(got["parentalCells"]), row          # row 8 also names the Hep3B line of the text
+        assert as_set(got["recipientCells"]) == recipient, row
+        assert as_set(got["expression"]) == expression, row
+        assert as_set(got["targets"]) == targets, row
+        assert got["references"] == reference, row
+        mechanisms = " ".join(sorted(as_set(got["mechanisms"])))
+        assert all(word in mechanisms for word in words), (row, mechanisms)
+    assert table[2]["expressedIn"] == "Hep-G2"                      # Table 1: parental cells HepG2
+
+
+TABLE_2 = {   # row: (miRNAs, biofluid, significance words, reference)
+    1: ({"miR-215-5p"}, "blood serum", ["disease-free survival"], "117"),
+    2: ({"miR-10b-5p"}, "blood serum", ["early detection"], "117"),
+    3: ({"miR-18a", "miR-221", "miR-222", "miR-224", "miR-101", "miR-106b", "miR-122", "miR-195"}, "blood serum", ["diagnosis"], "43"),
+    4: ({"miR-122", "miR-148a"}, "blood serum", ["early detection"], "41"),
+    5: ({"miR-122"}, "blood serum", ["diagnosis"], "41"),
+    6: ({"miR-9-3p"}, "blood serum", ["therapeutic target"], "69"),
+    7: ({"miR-665"}, "blood serum", ["diagnosis", "prognosis"], "70"),
+    8: ({"miR-21"}, "blood serum", ["diagnosis"], "40"),
+}
+
+
+def test_table_2_regenerated(ask):
+    table = {int(r["row"]): r for r in ask("table-2")}
+    assert set(table) == set(TABLE_2)
+    for row, (mirnas, biofluid, words, reference) in TABLE_2.items():
+        got = table[row]
+        assert as_set(got["microRNAs"]) == mirnas, row
+        assert got["biofluid"] == biofluid and got["references"] == reference, row
+        significance = " ".join(sorted(as_set(got["clinicalSignificance"])))
+        assert all(word in significance for word in words), (row, significance)
+    assert table[4]["otherMarkers"] == "AFP"
+
+
+def test_downregulated_tumour_suppressive_mirnas_that_induce_apoptosis(ask):
+    found = ask("downregulated-tumour-suppressors-inducing-apoptosis")
+    assert {r["mirna"] for r in found} == {"miR-451a", "miR-638"}
+    assert {r["whyTumourSuppressive"] for r in found if r["mirna"] == "miR-451a"} == {"called a tumour suppressor"}
+    assert {r["apoptosisCell"] for r in found if r["mirna"] == "miR-451a"} == {"malignant cell", "endothelial cell of umbilical vein"}
+
+
+def test_mirna_overview_arms_hedges_blocks_provenance_genes_counts(ask, built):
+    overview = ask("mirna-overview")
+    assert {r["reference"] for r in overview} == {"116"}
+    assert {"expression claim", "prognosis claim", "transfer claim", "immune effect claim"} <= {r["type"] for r in overview}
+    arms = {r["mirna"]: as_set(r["matureProducts"]) for r in ask("arm-unspecified")}
+    assert arms["miR-21"] == {"hsa-miR-21-5p", "hsa-miR-21-3p"}
+    assert "miR-23a-3p" not in arms and "miR-638" not in arms
+    assert {r["mirna"] for r in ask("hedged-claims")} == {"miR-21", "miR-10b", "miR-320a", "miR-199a-3p", "miR-10b-5p",
+                                                          "miR-122", "miR-96"}
+    blocks = ask("block-citations")
+    assert {r["mirna"] for r in blocks} == {"miR-21", "miR-26a", "miR-122", "miR-146a", "miR-155", "miR-182"}
+    assert all(as_set(r["references"]) == {"57", "97", "98", "99", "100", "101", "102"} for r in blocks)
+    provenance = ask("claim-provenance")
+    assert {r["reference"] for r in provenance} == {"117"} and "91.1 %" in provenance[0]["quote"]
+    assert provenance[0]["evidence"] == "author statement supported from referenced clinical study used in manual assertion"
+    genes = {(r["mirna"], r["geneSymbol"]) for r in ask("mirna-genes")}
+    assert {("miR-9-3p", "MIR9-1"), ("miR-9-3p", "MIR9-2"), ("miR-9-3p", "MIR9-3"), ("miR-449c-5p", "MIR449C"),
+            ("miR-451a", "MIR451A")} <= genes
+    counts = {r["type"]: (int(r["claims"]), int(r["onRetractedStudies"])) for r in ask("claim-counts")}
+    assert len(counts) == 12 and sum(c for c, _ in counts.values()) == len(built.curation.claims)
+    assert counts["drug response claim"] == (3, 1)          # miR-32-5p rests on retracted ref 58
+
+
+# ----------------------------------------------------------------------------- the command
+def test_query_cli_formats_list_stdin_and_errors(project):
+    runner = CliRunner()
+    root = ["--root", str(project.root)]
+    listing = runner.invoke(main, ["query", "--list", *root])
+    assert listing.exit_code == 0 and "downregulated-tumour-suppressors-inducing-apoptosis" in listing.output
+    csv_out = runner.invoke(main, ["query", "targets-of-mirna", "--param", "mirna=miR-744", "--format", "csv", *root])
+    assert csv_out.exit_code == 0 and csv_out.output.splitlines()[1].startswith("miR-744,https://identifiers.org/hgnc:8616,PAX2")
+    import json
+    js = json.loads(runner.invoke(main, ["query", "targets-of-mirna", "--format", "json", *root]).output)
+    assert {b["symbol"]["value"] for b in js["results"]["bindings"]} == {"SMAD4", "STAT6"}
+    tsv = runner.invoke(main, ["query", "targets-of-mirna", "--format", "tsv", *root]).output
+    assert tsv.splitlines()[0].startswith("?mirna\t?gene") and "<https://identifiers.org/hgnc:6770>" in tsv
+    stdin = runner.invoke(main, ["query", "-", *root], input="ASK { ?c a <https://w3id.org/exomir-kg/ontology/TargetClaim> }")
+    assert stdin.output.strip() == "true"
+    unknown = runner.invoke(main, ["query", "no-such-query", *root])
+    assert unknown.exit_code == 2 and "targets-of-mirna" in unknown.output
+    bad = runner.invoke(main, ["query", "targets-of-mirna", "--param", "colour=red", *root])
+    assert bad.exit_code == 2 and "its parameters: mirna" in bad.output
+    broken = runner.invoke(main, ["query", "-", *root], input="SELECT WHERE {")
+    assert broken.exit_code == 2 and "error:" in broken.output
+    paged = runner.invoke(main, ["query", "pathways", "--param", "page_size=2", "--format", "csv", *root])
+    assert paged.exit_code == 0 and len(paged.stdout.splitlines()) == 3
+    assert "the next page: --param page_size=2 --param offset=2" in paged.stderr
+    last = runner.invoke(main, ["query", "pathways", "--format", "csv", *root])
+    assert last.exit_code == 0 and "next page" not in last.stderr

@@ -1,0 +1,79 @@
+"""A person's path through the site in headless Chromium (Debian chromium + chromium-driver):
+landing page -> run a stored query -> follow a result to a claim page -> read it."""
+from __future__ import annotations
+
+
+import pytest
+
+from exomirkg.web.server import KnowledgeGraphServer, ServerConfig
+from servers import require
+
+
+@pytest.fixture(scope="module")
+def site(project, tmp_path_factory):
+    kg = KnowledgeGraphServer(project, tmp_path_factory.mktemp("site") / "store", ServerConfig(port=0))
+    kg.start_in_thread()
+    yield kg.base_url
+    kg.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium = require("chromium", "apt-get install chromium chromium-driver")
+    driver_path = require("chromedriver", "apt-get install chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def wait_for(browser, css: str):
+    """The element, once the page that holds it has loaded (clicks do not wait for navigation)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as condition
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, 30).until(condition.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def test_landing_to_stored_query_to_claim_page(site, browser):
+    from selenium.webdriver.common.by import By
+    browser.get(site + "/")
+    assert "exosomal microRNAs" in browser.title
+    assert "Questions you can ask" in browser.find_element(By.TAG_NAME, "body").text
+    browser.find_element(By.LINK_TEXT, "Targets of a miRNA").click()
+    table = wait_for(browser, "table.results")
+    assert "SMAD4" in table.text and "STAT6" in table.text
+    browser.find_element(By.LINK_TEXT, "C095").click()
+    wait_for(browser, "table.facts")
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "C095 target: exo-miR-210" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "can be transferred to endothelial cells to promote tumor angiogenesis by targeting SMAD4" in page
+    assert "Hepatocellular Carcinoma Cell-Secreted Exosomal MicroRNA-210" in page      # ref 42, title only
+    assert "probable" in page                                                        # no verified DOI for ref 42
+    browser.find_element(By.LINK_TEXT, "hsa-mir-210").click()
+    wait_for(browser, "table.claims")
+    assert "miRNA hsa-mir-210" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "C093" in browser.find_element(By.CSS_SELECTOR, "table.claims").text
+
+
+def test_query_box_runs_an_ad_hoc_query(site, browser):
+    from selenium.webdriver.common.by import By
+    browser.get(site + "/")
+    box = browser.find_element(By.NAME, "q")
+    box.clear()
+    box.send_keys("PREFIX exo: <https://w3id.org/exomir-kg/ontology/> "
+                  "SELECT ?c WHERE { ?c exo:restsOnRetractedStudy true } ORDER BY ?c LIMIT 3")
+    browser.find_element(By.CSS_SELECTOR, "form button").click()
+    results = wait_for(browser, "table.results").text
+    assert "C016" in results and "3 row(s)" in browser.find_element(By.TAG_NAME, "body").text
+    browser.find_element(By.LINK_TEXT, "C016").click()
+    wait_for(browser, "table.facts")
+    assert "rests on a retracted study" in browser.find_element(By.TAG_NAME, "body").text
