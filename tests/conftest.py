@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from exomirkg.rdf.build import BuildResult, build
+from exomirkg.build import BuildResult, build
 from exomirkg.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from exomirkg.bench.runs import free_port, stop, wait_until_up
+from exomirkg.web.launch import free_port, stop, wait_until_up
 
 
 def require(binary: str, install: str) -> str:

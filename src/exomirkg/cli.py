@@ -47,7 +47,7 @@ def build(root: Path | None, out: Path | None) -> None:
 
     Every problem is reported as file:line: reason, and nothing is written when there is one.
     """
-    from .rdf.build import build as run_build
+    from .build import build as run_build
     from .validate.engines import ValidationFailed
     try:
         project = _project(root)
@@ -134,8 +134,8 @@ def validate(root: Path | None, files: tuple[Path, ...], output_format: str, eng
     failing or running out of memory: EXOMIRKG_JENA_HEAP=4g sets its heap). Violations of the
     project's own claims point at the curation file and line they come from.
     """
+    from .build import claim_locations, read_curation
     from .ids.known import IdentifierCheck
-    from .rdf.build import claim_locations, read_curation
     from .validate.engines import load_data, validate_nquads
     from .validate.engines import validate as run_validate
     try:

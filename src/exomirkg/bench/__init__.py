@@ -1,1 +1,5 @@
-"""bench"""
+"""The benchmark: synthetic claims at a given scale and timed runs of build, validation,
+load, queries and the endpoint.
+
+May import: every other stage (it measures them all); nothing imports it.
+"""

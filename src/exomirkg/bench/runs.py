@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..project import Project
+from ..web.launch import free_port, stop, wait_until_up
 
 
 def _timed(results: dict, name: str, function):
@@ -185,39 +186,6 @@ def table(results: dict) -> str:
 
 
 # --------------------------------------------------------------------------- endpoint under load
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
-    """Wait until ``url`` answers; fail early when the server ``process`` exits."""
-    import urllib.request
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:           # noqa: BLE001 - refused, reset, half-started: not up yet
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout:g} s")
-
-
-def stop(process: subprocess.Popen, timeout: float = 20) -> None:
-    """Stop a server process: terminate, and kill it if it has not exited after ``timeout`` s."""
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def load_test(url: str, query: str, concurrency: int = 4, requests: int = 40, budget: float = 3.0) -> dict:
     """``concurrency`` clients send the query (GET, JSON results) back to back until ``requests``
     answers came or ``budget`` seconds passed (at least one round each); returns answers per

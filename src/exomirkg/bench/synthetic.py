@@ -11,11 +11,11 @@ import random
 from collections import defaultdict
 from dataclasses import replace
 
+from ..build import read_curation
 from ..curation.sources import Claim, Curation
 from ..ids.prefixes import Curie
 from ..ids.reference import MiRNAEntity, Precursor, ReferenceTables, ResolvedMiRNA
 from ..project import Project
-from ..rdf.build import read_curation
 
 
 def all_mature_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:

@@ -25,11 +25,11 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
+from ..build import KG_STEM, build, read_curation
 from ..errors import ExomirError
 from ..ids.namespaces import BASE, CLAIM, EXO, NANOPUB
 from ..ids.prefixes import PrefixRegistry
 from ..project import Project
-from ..rdf.build import KG_STEM, build, read_curation
 from ..rdf.claimgraph import union_graph
 from ..rdf.serialize import nquads
 from .atomic import building_folder, clean_stale_folders, swap_into_place, version_lock

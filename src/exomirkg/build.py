@@ -1,4 +1,5 @@
-"""``exomirkg build``: curation sources -> validated claims -> nanopublications in kg/."""
+"""The build pipeline (`exomirkg build`): curation -> claim graph -> validation -> kg/ files, SSSOM
+mappings and the stored queries' metadata. The one module that runs several stages in order."""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,18 +8,18 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from ..curation.review import ReviewText
-from ..curation.sources import Curation, CurationSchema, load_curation
-from ..federation.services import write_sssom
-from ..ids.namespaces import EXO
-from ..ids.prefixes import PrefixRegistry
-from ..ids.reference import ReferenceTables
-from ..project import Project
-from ..query.catalogue import write_examples
-from ..validate.engines import ValidationFailed
-from ..validate.engines import validate as validate_dataset
-from .claimgraph import ClaimGraphBuilder
-from .serialize import write_all
+from .curation.review import ReviewText
+from .curation.sources import Curation, CurationSchema, load_curation
+from .federation.services import write_sssom
+from .ids.namespaces import EXO
+from .ids.prefixes import PrefixRegistry
+from .ids.reference import ReferenceTables
+from .project import Project
+from .query.catalogue import write_examples
+from .rdf.claimgraph import ClaimGraphBuilder
+from .rdf.serialize import write_all
+from .validate.engines import ValidationFailed
+from .validate.engines import validate as validate_dataset
 
 KG_STEM = "exomir-kg"
 
