@@ -9,7 +9,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 from .curation.review import ReviewText
-from .curation.sources import Curation, CurationSchema, load_curation
+from .curation.schema import CurationSchema
+from .curation.sources import Curation, load_curation
+from .dataset import DEFAULT_CREATED
 from .federation.services import write_sssom
 from .ids.namespaces import EXO
 from .ids.prefixes import PrefixRegistry
@@ -18,8 +20,8 @@ from .project import Project
 from .query.catalogue import write_examples
 from .rdf.claimgraph import ClaimGraphBuilder
 from .rdf.serialize import write_all
-from .validate.engines import ValidationFailed
 from .validate.engines import validate as validate_dataset
+from .validate.report import ValidationFailed
 
 KG_STEM = "exomir-kg"
 
@@ -71,7 +73,7 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True) 
             raise ValidationFailed(report, claim_locations(curation))
     files = write_all(dataset, out_dir or project.kg_dir, KG_STEM)
     files["sssom"] = write_sssom(project, (out_dir or project.kg_dir) / f"{KG_STEM}.sssom.tsv",
-                                 str(curation.metadata.get("created", "2026-11-28")))
+                                 str(curation.metadata.get("created", DEFAULT_CREATED)))
     if project.queries_dir.is_dir() and out_dir is None:
         files["sparql-examples"] = write_examples(project.queries_dir)
     return BuildResult(curation, dataset, files)

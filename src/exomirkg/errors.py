@@ -11,7 +11,11 @@ from pathlib import Path
 
 
 class ExomirError(Exception):
-    """Base class of every error exomir-kg raises on purpose."""
+    """Base class of every error exomir-kg raises on purpose.
+
+    The command line turns each class into an exit code and a message by one table,
+    ``exomirkg.cli.exits.RULES``; a class not in it takes the code of its nearest base class there.
+    """
 
 
 class IdentifierError(ExomirError):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from exomirkg.rdf.claimgraph import ClaimGraphBuilder
 from exomirkg.cli import main
-from exomirkg.curation.sources import CurationSchema
+from exomirkg.curation.schema import CurationSchema
 from exomirkg.ids.prefixes import PrefixRegistry
 from exomirkg.ids.reference import ReferenceTables
 from exomirkg.rdf.serialize import nquads

@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, SH
 
 from exomirkg.cli import main
 
-FIXTURE = (Path(__file__).parent / "fixtures" / "every-claim-type.yaml").read_text(encoding="utf-8")
+FIXTURE = (Path(__file__).parents[1] / "fixtures" / "every-claim-type.yaml").read_text(encoding="utf-8")
 
 
 def run(*args: str):

@@ -176,7 +176,7 @@ def test_a_duplicate_key_in_one_file_does_not_hide_problems_of_another(mini):
 
 
 def test_the_committed_curation_files_use_no_anchors_or_duplicate_keys(project):
-    from exomirkg.curation.sources import load_yaml
+    from exomirkg.curation.yaml_lines import load_yaml
     for path in sorted(project.curation_dir.rglob("*.yaml")):
         load_yaml(path, project.root)      # raises UnusableCuration
 

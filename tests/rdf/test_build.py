@@ -128,7 +128,7 @@ def test_no_blank_nodes_in_the_kg(kg):
 # ----------------------------------------------------------------------------- the streamed writer
 def _builder(project):
     from exomirkg.rdf.claimgraph import ClaimGraphBuilder
-    from exomirkg.curation.sources import CurationSchema
+    from exomirkg.curation.schema import CurationSchema
     from exomirkg.ids.prefixes import PrefixRegistry
     from exomirkg.ids.reference import ReferenceTables
     return ClaimGraphBuilder(PrefixRegistry.load(project.prefixes_path), ReferenceTables(project.reference_dir),

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from exomirkg.curation.sources import CurationSchema
+from exomirkg.curation.schema import CurationSchema
 from exomirkg.ids.namespaces import CLAIM, EXO, VANN
 from exomirkg.rdf.reasoning import check_consistency, ontology_graph
 

@@ -15,7 +15,8 @@ from rdflib.namespace import PROV, RDF, RDFS, SH, XSD
 from servers import require_engine, require_jena
 
 from exomirkg.ids.namespaces import CLAIM, EXO, NANOPUB, NP, OBO, REFERENCE
-from exomirkg.validate.engines import STRUCTURE, load_data, validate
+from exomirkg.validate.engines import load_data, validate
+from exomirkg.validate.structure import STRUCTURE
 
 FIXTURE = (Path(__file__).parents[1] / "fixtures" / "every-claim-type.yaml").read_text(encoding="utf-8")
 HGNC = "https://identifiers.org/hgnc:"
@@ -263,10 +264,33 @@ def test_shapes_read_well_in_docs(project):
     assert len(node_shapes) >= 20
     for shape in node_shapes:
         assert shapes.value(shape, RDFS.label) and shapes.value(shape, RDFS.comment), shape
-    for prop_shape in set(shapes.subjects(SH.path, None)):
-        if (None, SH["or"], None) in shapes and isinstance(prop_shape, BNode) and shapes.value(prop_shape, SH.name) is None:
-            continue            # anonymous branches of sh:or / sh:xone
-        assert shapes.value(prop_shape, SH.name), prop_shape
+    # a property shape of a named shape (or a named property shape) is documented by its sh:name; a
+    # property shape inside an anonymous constraint (sh:or / sh:xone branches, inline sh:node) is a part
+    # of that constraint, which its named owner documents with sh:message
+    documented = {p for shape in node_shapes for p in shapes.objects(shape, SH.property)}
+    documented |= {p for p in shapes.subjects(SH.path, None) if isinstance(p, URIRef)}
+    assert len(documented) >= 60
+    unnamed = [f"{shapes.value(p, SH.path)} of {shapes.value(None, SH.property, p)}"
+               for p in documented if shapes.value(p, SH.name) is None]
+    assert not unnamed, unnamed
+    parts = set(shapes.subjects(SH.path, None)) - documented
+    assert len(parts) >= 10
+    undocumented = [str(shapes.value(part, SH.path)) for part in parts if not _message_above(shapes, part)]
+    assert not undocumented, f"constraint parts without an sh:message on any shape above them: {undocumented}"
+
+
+def _message_above(shapes: Graph, node) -> bool:
+    """Whether a shape above an anonymous constraint part (through lists, sh:node, sh:property,
+    sh:or...) up to its named shape carries an sh:message."""
+    seen = set()
+    while node is not None and node not in seen:
+        seen.add(node)
+        if shapes.value(node, SH.message) is not None:
+            return True
+        if isinstance(node, URIRef):
+            return False
+        node = next(iter(shapes.subjects(None, node)), None)
+    return False
 
 
 def test_shape_patterns_accept_the_registry_examples(project):
@@ -319,7 +343,7 @@ def test_a_large_nquads_file_in_jena_parts_gives_the_whole_graphs_violations(bas
 
 def test_structure_checks_find_every_broken_nanopublication_part(base):
     """The SPARQL structure checks, one mutation per check, each naming the nanopublication."""
-    from exomirkg.validate.engines import structure_violations
+    from exomirkg.validate.structure import structure_violations
     broken = _copy(base)
     broken.remove((None, None, None, URIRef(f"{NANOPUB['C001']}/head")))
     _graph_of(broken, "C002", "assertion").add((CLAIM["C999"], RDF.type, EXO.TargetClaim))

@@ -66,12 +66,13 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
     """
     from contextlib import ExitStack
 
-    from ..curation.sources import CurationSchema
+    from ..curation.schema import CurationSchema
     from ..ids.prefixes import PrefixRegistry
     from ..ids.reference import ReferenceTables
     from ..query.store import EmbeddedStore
     from ..rdf.claimgraph import ClaimGraphBuilder, ValidationParts
-    from ..validate.engines import ENGINE_FUNCTIONS, structure_violations, validate_parts
+    from ..validate.engines import ENGINE_FUNCTIONS, validate_parts
+    from ..validate.structure import structure_violations
     from .synthetic import synthetic_curation
 
     figures: dict = {"size": size, "seed": seed, "parts": parts, "engine": engine, "faulty_every": faulty_every,

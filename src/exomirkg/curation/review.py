@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-REVIEW_DOI = "10.1186/s12935-021-01941-9"
-
 _SOFT_BREAK = r"(?:-[ \t]*\n\s*)?"
 
 

@@ -1,356 +1,31 @@
-"""Reading the curation sources: claim files, review issues, and the curation schema.
+"""Reading the curation sources: claim files, review issues and dataset metadata, checked against the
+schema (:mod:`.schema`), the review text and the reference tables.
 
 A claim file (``kg/curation/claims/*.yaml``) has a ``section`` and a list of ``statements``;
 each statement is a verbatim quote of the review with its reference numbers and the atomic
 claims it supports. Loading keeps the line of every key, so that each problem is reported as
 ``file:line: reason``; :func:`load_curation` collects all problems before raising.
 
-Every curation file is read by one loader, :class:`CurationLoader`: UTF-8 only, no duplicate
-keys, no anchors or aliases (so no alias can be expanded without limit). A file it refuses is
-*unusable* (:class:`UnusableCuration`); a value that breaks a rule is a plain problem.
+It runs a little over 400 lines because the checks of a claim file read top-down in one place:
+records, statement, claim, value, issues, metadata.
+
+Every curation file is read by one strict loader (:mod:`.yaml_lines`); a file it refuses is
+*unusable* (:class:`UnusableCuration`), a value that breaks a rule is a plain problem.
 """
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import CurationError, CurationProblem, ExomirError, IdentifierError, UnusableCuration, relative
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import Reference, ReferenceTables, ResolvedMiRNA
 from .review import QuoteMatch, ReviewText
-
-# --------------------------------------------------------------------------- YAML with lines
-ALIASES_REFUSED = "YAML aliases/anchors are not allowed in curation files"
-MAX_DEPTH = 50          # a claim file nests 5 levels; far deeper nesting only exhausts the stack
-MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-class Lined(dict):
-    """A YAML mapping that remembers its own line and the line of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-class LinedList(list):
-    """A YAML sequence that remembers its line (1-based)."""
-
-    line: int = 0
-
-
-class _Refused(Exception):
-    """Something a curation file may not contain, found while reading it at ``line``."""
-
-    def __init__(self, line: int, reason: str):
-        super().__init__(reason)
-        self.line = line
-        self.reason = reason
-
-
-class CurationLoader(yaml.SafeLoader):
-    """The one YAML loader of every curation file (claims, dataset, schema, review issues).
-
-    It is PyYAML's SafeLoader, plus: mappings and sequences come back as :class:`Lined` and
-    :class:`LinedList`; a duplicate key is refused; an anchor or an alias is refused while the
-    file is composed, before any alias could be expanded (no "billion laughs"); so is nesting
-    deeper than :data:`MAX_DEPTH`.
-    """
-
-    depth: int = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        """Refuse an alias (``*a``), an anchor (``&a``) or too deep a node at the event that starts it."""
-        event = self.peek_event()
-        if getattr(event, "anchor", None) is not None:
-            raise _Refused(event.start_mark.line + 1, ALIASES_REFUSED)
-        if self.depth >= MAX_DEPTH:
-            raise _Refused(event.start_mark.line + 1, f"YAML nested more than {MAX_DEPTH} levels deep")
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-def _construct_lined_mapping(loader: CurationLoader, node: yaml.MappingNode) -> Lined:
-    """Build a :class:`Lined` mapping; refuse a duplicate key, an unhashable key, a merge key."""
-    mapping = Lined()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
-        if key_node.tag == MERGE_TAG:
-            raise _Refused(line, "YAML merge keys (<<) are not allowed in curation files")
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, Hashable):
-            raise _Refused(line, "a mapping key must be a plain value, not a list or a mapping")
-        if key in mapping.key_lines:
-            raise _Refused(line, f"duplicate key {key!r} (first at line {mapping.key_lines[key]})")
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = line
-    return mapping
-
-
-def _construct_lined_list(loader: CurationLoader, node: yaml.SequenceNode) -> LinedList:
-    """Build a :class:`LinedList` from a YAML sequence."""
-    items = LinedList(loader.construct_object(child, deep=True) for child in node.value)
-    items.line = node.start_mark.line + 1
-    return items
-
-
-CurationLoader.add_constructor("tag:yaml.org,2002:map", _construct_lined_mapping)
-CurationLoader.add_constructor("tag:yaml.org,2002:seq", _construct_lined_list)
-
-
-def _unusable(file: str, line: int, reason: str) -> UnusableCuration:
-    return UnusableCuration([CurationProblem(file, line, reason)])
-
-
-def _read_text(path: Path, file: str) -> str:
-    """The file's text; refuse a folder, a non-regular file, an unreadable one, or non-UTF-8 bytes."""
-    if path.is_dir():
-        raise _unusable(file, 0, "is a folder, not a YAML file")
-    if path.exists() and not path.is_file():
-        raise _unusable(file, 0, "is not a regular file")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise _unusable(file, 0, f"cannot be read: {error.strerror or error}") from error
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise _unusable(file, line, f"not UTF-8 text: byte 0x{data[error.start]:02x} cannot be decoded "
-                                    "(save the file as UTF-8)") from error
-
-
-def _yaml_problem(error: yaml.YAMLError, text: str) -> tuple[int, str]:
-    """Line and reason of a YAML syntax error (with where the broken construct began)."""
-    if isinstance(error, yaml.reader.ReaderError):
-        line = text[:error.position].count("\n") + 1
-        code = ord(error.character) if isinstance(error.character, str) else error.character
-        return line, f"not valid YAML: control character #x{code:04x} is not allowed"
-    if not isinstance(error, yaml.MarkedYAMLError):
-        return 1, f"not valid YAML: {error}"
-    mark = error.problem_mark or error.context_mark
-    line = mark.line + 1 if mark else 1
-    reason = f"not valid YAML: {error.problem or error.context}"
-    if error.problem and error.context:
-        begun = error.context_mark
-        where = f" begun at line {begun.line + 1}" if begun is not None and begun.line + 1 != line else ""
-        reason += f" ({error.context}{where})"
-    return line, reason
-
-
-def load_yaml(path: Path, root: Path | None = None) -> Any:
-    """Read one curation YAML file into :class:`Lined` / :class:`LinedList` values with lines.
-
-    Raises :class:`UnusableCuration` (one ``file:line: reason``, the file named relative to
-    ``root``) when the file is a folder, not UTF-8, not YAML, or holds a duplicate key, an
-    anchor or an alias.
-    """
-    file = relative(path, root) if root is not None else str(path)
-    text = _read_text(path, file)
-    try:
-        loader = CurationLoader(text)
-    except yaml.YAMLError as error:           # the reader checks every character first
-        raise _unusable(file, *_yaml_problem(error, text)) from error
-    try:
-        return loader.get_single_data()
-    except _Refused as refused:
-        raise _unusable(file, refused.line, refused.reason) from refused
-    except yaml.YAMLError as error:
-        raise _unusable(file, *_yaml_problem(error, text)) from error
-    finally:
-        loader.dispose()
-
-
-def plain(value: Any) -> Any:
-    """``value`` with every :class:`Lined` / :class:`LinedList` turned into a plain dict / list."""
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
-
-
-def line_of(mapping: Any, key: str | None = None) -> int:
-    if isinstance(mapping, Lined):
-        if key is not None and key in mapping.key_lines:
-            return mapping.key_lines[key]
-        return mapping.line
-    return getattr(mapping, "line", 0)
-
-
-# --------------------------------------------------------------------------- schema
-Problems = list[CurationProblem]
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    kind: str
-    predicate: str | None = None
-    prefixes: tuple[str, ...] = ()
-    values: dict[str, str] = field(default_factory=dict)
-    pattern: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    measure: str | None = None
-    default: Any = None
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class EdgeSpec:
-    predicate: str
-    object_field: str
-    when: dict[str, str]
-
-
-@dataclass(frozen=True)
-class ClaimTypeSpec:
-    name: str
-    class_name: str
-    description: str
-    required: tuple[str, ...]
-    one_of: tuple[tuple[str, ...], ...]
-    edges: tuple[EdgeSpec, ...]
-
-
-@dataclass(frozen=True)
-class CurationSchema:
-    claim_types: dict[str, ClaimTypeSpec]
-    fields: dict[str, FieldSpec]
-    statement_fields: dict[str, FieldSpec]
-
-    @classmethod
-    def load(cls, path: Path, root: Path | None = None) -> CurationSchema:
-        """Read ``schema.yaml``; raise :class:`UnusableCuration` (``file:line: reason``, the file
-        named relative to ``root``) when it cannot be read or is not a usable schema."""
-        data = load_yaml(path, root)
-        problems = _schema_problems(relative(path, root) if root is not None else str(path), data)
-        if problems:
-            raise UnusableCuration(problems)
-        types = {name: _claim_type(name, spec) for name, spec in data["claim_types"].items()}
-        return cls(types,
-                   {n: _field_spec(n, s) for n, s in data["fields"].items()},
-                   {n: _field_spec(n, s) for n, s in data["statement_fields"].items()})
-
-
-SCHEMA_SECTIONS = ("claim_types", "fields", "statement_fields")
-FIELD_KINDS = ("text", "enum", "curie", "curies", "number", "bool", "ints", "mirna", "list")
-STATEMENT_FIELDS_USED = ("quote", "location", "refs", "evidence")   # the loader reads these specs
-
-
-def _field_spec(name: str, spec: Lined) -> FieldSpec:
-    return FieldSpec(
-        name=name, kind=spec["kind"], predicate=spec.get("predicate"),
-        prefixes=tuple(spec.get("prefixes", ())), values=dict(spec.get("values", {})),
-        pattern=spec.get("pattern"), minimum=spec.get("min"), maximum=spec.get("max"),
-        measure=spec.get("measure"), default=plain(spec.get("default")),
-        description=spec.get("description", ""))
-
-
-def _claim_type(name: str, spec: Lined) -> ClaimTypeSpec:
-    return ClaimTypeSpec(
-        name=name, class_name=spec["class"], description=spec["description"],
-        required=tuple(spec.get("required", ())),
-        one_of=tuple(tuple(group) for group in spec.get("one_of", ())),
-        edges=tuple(EdgeSpec(e["predicate"], e["object"], dict(e.get("when", {})))
-                    for e in spec.get("edges", ())))
-
-
-def is_finite_number(value: Any) -> bool:
-    """True for an int or float that is neither a bool, NaN nor infinite."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_text_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def _is_names(value: Any, names: set[str]) -> bool:
-    return _is_text_list(value) and all(name in names for name in value)
-
-
-def _field_spec_problems(file: str, name: str, spec: Any, line: int) -> Problems:
-    """What makes one field spec of schema.yaml unusable."""
-    if not isinstance(spec, Lined):
-        return [CurationProblem(file, line, f"field {name!r} must be a mapping (kind, predicate, ...)")]
-    problems = []
-    if "kind" not in spec:
-        problems.append(CurationProblem(file, line, f"field {name!r} needs 'kind'"))
-    elif spec["kind"] not in FIELD_KINDS:
-        kinds = ", ".join(FIELD_KINDS)
-        problems.append(CurationProblem(file, line_of(spec, "kind"),
-                                        f"field {name!r}: kind must be one of {kinds}, not {spec['kind']!r}"))
-    for bound in ("min", "max"):
-        if bound in spec and not is_finite_number(spec[bound]):
-            problems.append(CurationProblem(file, line_of(spec, bound),
-                                            f"field {name!r}: {bound} must be a finite number, not {spec[bound]!r}"))
-    if "pattern" in spec:
-        try:
-            re.compile(str(spec["pattern"]))
-        except re.error as error:
-            problems.append(CurationProblem(file, line_of(spec, "pattern"), f"field {name!r}: bad pattern: {error}"))
-    if "values" in spec and not isinstance(spec["values"], Lined):
-        problems.append(CurationProblem(file, line_of(spec, "values"), f"field {name!r}: values must be a mapping"))
-    if "prefixes" in spec and not _is_text_list(spec["prefixes"]):
-        problems.append(CurationProblem(file, line_of(spec, "prefixes"), f"field {name!r}: prefixes must be a list"))
-    return problems
-
-
-def _claim_type_problems(file: str, name: str, spec: Any, line: int, fields: set[str]) -> Problems:
-    """What makes one claim type of schema.yaml unusable."""
-    if not isinstance(spec, Lined):
-        return [CurationProblem(file, line, f"claim type {name!r} must be a mapping (class, description, ...)")]
-    problems = [CurationProblem(file, line, f"claim type {name!r} needs {key!r} (text)")
-                for key in ("class", "description") if not isinstance(spec.get(key), str)]
-    if "required" in spec and not _is_names(spec["required"], fields):
-        problems.append(CurationProblem(file, line_of(spec, "required"),
-                                        f"claim type {name!r}: required must be a list of fields"))
-    groups = spec.get("one_of", [])
-    if not isinstance(groups, list) or not all(_is_names(group, fields) for group in groups):
-        problems.append(CurationProblem(file, line_of(spec, "one_of"),
-                                        f"claim type {name!r}: one_of must be a list of lists of fields"))
-    edges = spec.get("edges", [])
-    if not isinstance(edges, list) or not all(
-            isinstance(e, Lined) and isinstance(e.get("predicate"), str) and e.get("object") in fields
-            and isinstance(e.get("when", {}), dict) for e in edges):
-        problems.append(CurationProblem(file, line_of(spec, "edges"), f"claim type {name!r}: each edge needs "
-                                        "a predicate, an object field and an optional when mapping"))
-    return problems
-
-
-def _schema_problems(file: str, data: Any) -> Problems:
-    """Everything that makes a read schema.yaml unusable, as ``file:line: reason`` problems."""
-    if not isinstance(data, Lined) or not all(isinstance(data.get(s), Lined) for s in SCHEMA_SECTIONS):
-        return [CurationProblem(file, line_of(data) or 1, "schema.yaml must be a mapping with claim_types, "
-                                "fields and statement_fields (each a mapping)")]
-    problems: Problems = []
-    for section in ("fields", "statement_fields"):
-        for name, spec in data[section].items():
-            problems += _field_spec_problems(file, str(name), spec, line_of(data[section], name))
-    for name in STATEMENT_FIELDS_USED:
-        if name not in data["statement_fields"]:
-            problems.append(CurationProblem(file, line_of(data, "statement_fields"),
-                                            f"statement_fields needs {name!r}"))
-    location = data["statement_fields"].get("location")
-    if isinstance(location, Lined) and not isinstance(location.get("pattern"), str):
-        problems.append(CurationProblem(file, line_of(data["statement_fields"], "location"),
-                                        "statement field 'location' needs a pattern"))
-    fields = {str(n) for n in data["fields"]}
-    for name, spec in data["claim_types"].items():
-        problems += _claim_type_problems(file, str(name), spec, line_of(data["claim_types"], name), fields)
-    return problems
+from .schema import ClaimTypeSpec, CurationSchema, FieldSpec, Problems, is_finite_number, is_text_list
+from .yaml_lines import Lined, line_of, load_yaml, plain, unusable
 
 
 # --------------------------------------------------------------------------- records
@@ -449,7 +124,7 @@ class _Context:
         self.unusable = True
 
     def refuse_at(self, file: str, line: int, reason: str) -> None:
-        self.refuse(_unusable(file, line, reason))
+        self.refuse(unusable(file, line, reason))
 
     def error(self) -> CurationError:
         """The error listing every problem: :class:`UnusableCuration` if a file was unusable."""
@@ -709,7 +384,7 @@ def _load_metadata(ctx: _Context, path: Path) -> dict[str, Any]:
     created = data["created"]
     if not isinstance(created, date) or isinstance(created, datetime):
         ctx.refuse_at(file, line_of(data, "created"), f"created must be a date (YYYY-MM-DD), not {created!r}")
-    if "creators" in data and not (_is_text_list(data["creators"]) and data["creators"]):
+    if "creators" in data and not (is_text_list(data["creators"]) and data["creators"]):
         ctx.refuse_at(file, line_of(data, "creators"), "creators must be a list of names")
     return plain(data)
 

@@ -19,7 +19,9 @@ import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from ..dataset import LICENSE
 from ..errors import ExomirError
+from ..ids.namespaces import BASE, EXO
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import ReferenceTables
 from ..project import Project
@@ -79,6 +81,7 @@ def mirbase_hgnc_slice(project: Project) -> Graph:
 # --------------------------------------------------------------------------- SSSOM
 SSSOM_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
                  "mapping_justification", "comment")
+SSSOM_CURIE_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 ONTOLOGY_ALIGNMENTS = (   # exo term, predicate, object, comment
     ("exo:DiagnosticUse", "skos:closeMatch", "RO:0020327", "biomarker use 'diagnosis' ~ RO 'diagnostic for'"),
     ("exo:EarlyDetectionUse", "skos:closeMatch", "RO:0020327", "early detection is a diagnostic use"),
@@ -124,7 +127,7 @@ def sssom_mappings(project: Project) -> list[dict[str, str]]:
             add(precursor, row["precursor_name"], "RO:0003000", f"mirbase.mature:{acc}", name,
                 "semapv:UnspecifiedMatching", "precursor produces mature miRNA (miRBase v22)")
     for subject, predicate, obj, comment in ONTOLOGY_ALIGNMENTS:
-        label = graph.value(URIRef("https://w3id.org/exomir-kg/ontology/" + subject.split(":")[1]), RDFS.label)
+        label = graph.value(EXO[subject.split(":")[1]], RDFS.label)
         object_label = tables.label(Curie(*obj.split(":"))) if ":" in obj else ""
         add(subject, str(label or ""), predicate, obj, object_label, "semapv:ManualMappingCuration", comment)
     return sorted(rows, key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"]))
@@ -132,21 +135,17 @@ def sssom_mappings(project: Project) -> list[dict[str, str]]:
 
 def write_sssom(project: Project, path: Path, mapping_date: str) -> Path:
     """Write the SSSOM TSV (YAML metadata block, then the table)."""
+    rows = sssom_mappings(project)
+    registry = PrefixRegistry.load(project.prefixes_path)
+    used = {row[column].split(":", 1)[0] for row in rows for column in SSSOM_CURIE_COLUMNS}
     metadata = {
-        "curie_map": {
-            "mirbase": "https://identifiers.org/mirbase:", "mirbase.mature": "https://identifiers.org/mirbase.mature:",
-            "HGNC": "https://identifiers.org/hgnc:", "RO": "http://purl.obolibrary.org/obo/RO_",
-            "GO": "http://purl.obolibrary.org/obo/GO_", "exo": "https://w3id.org/exomir-kg/ontology/",
-            "skos": "http://www.w3.org/2004/02/skos/core#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "semapv": "https://w3id.org/semapv/vocab/",
-        },
-        "mapping_set_id": "https://w3id.org/exomir-kg/mappings/exomir-kg.sssom.tsv",
+        "curie_map": {prefix: registry.uri_prefix(prefix) for prefix in sorted(used)},
+        "mapping_set_id": f"{BASE}mappings/exomir-kg.sssom.tsv",
         "mapping_set_title": "exomir-kg identifier and ontology alignments",
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "license": LICENSE,
         "mapping_date": mapping_date,
         "creator_label": ["exomir-kg curators"],
     }
-    rows = sssom_mappings(project)
     header = "".join(f"#{line}\n" for line in yaml.safe_dump(metadata, sort_keys=True).splitlines())
     body = "\t".join(SSSOM_COLUMNS) + "\n" + "".join("\t".join(r[c] for c in SSSOM_COLUMNS) + "\n" for r in rows)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,14 @@
-"""The IRIs exomir-kg mints, and the vocabularies it uses."""
+"""The IRIs exomir-kg mints, the vocabularies it uses, and the one prefix map over them.
+
+``PREFIXES`` are the prefixes bound in the KG's own files; ``VOCABULARIES`` the further ones that
+documents the project writes (VoID, service descriptions, SSSOM, releases) use. Code that shortens an
+IRI for people (:func:`shorten`) or writes a SPARQL prologue (:func:`sparql_prologue`) reads them
+through :data:`CONVERTER`; the identifier registries of ``ontology/prefixes.tsv`` come first in
+:meth:`exomirkg.ids.prefixes.PrefixRegistry.uri_prefix`, which falls back on it.
+"""
 from __future__ import annotations
 
+import curies
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -20,7 +28,6 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 ONTOLOGY_IRI = BASE + "ontology"
 DATASET_IRI = BASE + "dataset"
 ENTITIES_GRAPH = GRAPH["entities"]
-CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 PREFIXES = {
     "exo": EXO, "claim": CLAIM, "exonp": NANOPUB, "ref": REFERENCE, "quote": QUOTE, "issue": ISSUE,
@@ -32,11 +39,35 @@ PREFIXES = {
     "cellosaurus": Namespace("https://identifiers.org/cellosaurus:"),
 }
 
+VOCABULARIES = {
+    "rdf": Namespace(str(RDF)), "void": Namespace("http://rdfs.org/ns/void#"),
+    "sd": Namespace("http://www.w3.org/ns/sparql-service-description#"),
+    "semapv": Namespace("https://w3id.org/semapv/vocab/"), "spdx": Namespace("http://spdx.org/rdf/terms#"),
+}
+
+CONVERTER = curies.Converter.from_prefix_map({prefix: str(ns) for prefix, ns in {**VOCABULARIES, **PREFIXES}.items()})
+"""The project's namespaces and vocabularies as one :class:`curies.Converter`."""
+
+
+def shorten(iri: str) -> str:
+    """``claim:C131``, ``exo:Claim``, ``obo:GO_0006915`` for a known namespace; the IRI itself otherwise."""
+    return CONVERTER.compress(str(iri), passthrough=True)
+
+
+def turtle_prefixes(*prefixes: str) -> str:
+    """``@prefix p: <...> .`` lines for the named prefixes of :data:`CONVERTER`."""
+    return "".join(f"@prefix {prefix}: <{CONVERTER.expand(prefix + ':')}> .\n" for prefix in prefixes)
+
+
+def sparql_prologue(*prefixes: str) -> str:
+    """``PREFIX p: <...>`` lines for the named prefixes of :data:`CONVERTER`."""
+    return "".join(f"PREFIX {prefix}: <{CONVERTER.expand(prefix + ':')}>\n" for prefix in prefixes)
+
 __all__ = [
     "BASE",
-    "CC_BY",
     "CITO",
     "CLAIM",
+    "CONVERTER",
     "DATASET_IRI",
     "DCTERMS",
     "ENTITIES_GRAPH",

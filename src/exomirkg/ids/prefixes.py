@@ -15,6 +15,7 @@ from pathlib import Path
 import curies
 
 from ..errors import MalformedIdentifier, UnknownPrefix
+from .namespaces import CONVERTER
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,17 @@ class PrefixRegistry:
             raise MalformedIdentifier(
                 f"{text!r}: {local!r} does not match the {prefix.prefix} pattern {prefix.pattern}")
         return Curie(prefix.prefix, local)
+
+    def uri_prefix(self, prefix: str) -> str:
+        """The URI prefix of a registry prefix or its curation synonym (``HGNC``), else of a project
+        namespace or vocabulary (``exo``, ``skos``, ``semapv``); raises :class:`UnknownPrefix`."""
+        record = self._by_curation.get(prefix)
+        if record is not None:
+            return record.uri_prefix
+        uri_prefix = CONVERTER.expand(prefix + ":")
+        if uri_prefix is None:
+            raise UnknownPrefix(f"unknown prefix {prefix!r}")
+        return uri_prefix
 
     def iri(self, curie: Curie) -> str:
         """The canonical IRI (OBO PURL, identifiers.org, doi.org or the project namespace)."""

@@ -6,6 +6,7 @@ import io
 import json
 from xml.sax.saxutils import escape
 
+from ..ids.namespaces import shorten
 from .store import QueryResult, Term
 
 
@@ -86,7 +87,7 @@ def render(result: QueryResult, fmt: str) -> str:
         writer.writerow(result.variables)
         writer.writerows(result.values())
         return buffer.getvalue()
-    rows = [tuple(_short(v) for v in row) for row in result.values()]
+    rows = [tuple(shorten(v) for v in row) for row in result.values()]
     widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(result.variables)]
     def line(cells: tuple[str, ...]) -> str:
         return " | ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
@@ -94,11 +95,3 @@ def render(result: QueryResult, fmt: str) -> str:
     out += [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
-
-
-def _short(value: str) -> str:
-    for base, prefix in (("https://w3id.org/exomir-kg/claim/", "claim:"), ("https://w3id.org/exomir-kg/ontology/", "exo:"),
-                         ("http://purl.obolibrary.org/obo/", "obo:"), ("https://identifiers.org/", "")):
-        if value.startswith(base):
-            return prefix + value[len(base):]
-    return value

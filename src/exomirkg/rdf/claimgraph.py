@@ -11,6 +11,9 @@ Each claim ``C001`` becomes four named graphs under ``np/C001/``:
 
 Quotes, references, review issues and every external entity (miRBase, HGNC, GO, CL, ...) are
 described once, in the ``graph/entities`` graph. No blank nodes are minted.
+
+It runs a little over 400 lines because one builder walks a claim into its four graphs and the
+entities graph; split, its methods would pass the same state back and forth.
 """
 from __future__ import annotations
 
@@ -23,13 +26,13 @@ from typing import TextIO
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ..curation.review import REVIEW_DOI
 from ..curation.sources import Claim, Curation, Quote, ReviewIssue
-from ..ids.namespaces import CC_BY, CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PREFIXES, QUOTE, REFERENCE
+from ..dataset import LICENSE, REVIEW_DOI, REVIEW_DOI_IRI
+from ..ids.namespaces import CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PREFIXES, QUOTE, REFERENCE
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
 
-REVIEW = URIRef("https://doi.org/" + REVIEW_DOI)
+REVIEW = URIRef(REVIEW_DOI_IRI)
 SO_MATURE = OBO["SO_0000276"]        # miRNA
 SO_PRECURSOR = OBO["SO_0001244"]     # pre_miRNA
 SO_GENE = OBO["SO_0001265"]          # miRNA_gene
@@ -339,7 +342,7 @@ class ClaimGraphBuilder:
         i.add((np_iri, RDF.type, NP.Nanopublication))
         i.add((np_iri, DCTERMS.created, literal(created, XSD.date)))
         i.add((np_iri, DCTERMS.creator, literal("exomir-kg curators")))
-        i.add((np_iri, DCTERMS.license, URIRef(CC_BY)))
+        i.add((np_iri, DCTERMS.license, URIRef(LICENSE)))
         i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
         i.add((np_iri, RDFS.label, literal(f"nanopublication of claim {claim.id}")))
         i.add((np_iri, PROV.wasDerivedFrom, REVIEW))
@@ -356,7 +359,7 @@ class ClaimGraphBuilder:
         g.add((REVIEW, RDF.type, EXO.Review))
         review_ref = self.tables.references.get(0)
         g.add((REVIEW, RDFS.label, literal(review_ref.title if review_ref else "the review")))
-        g.add((REVIEW, DCTERMS.license, URIRef(CC_BY)))
+        g.add((REVIEW, DCTERMS.license, URIRef(LICENSE)))
         g.add((REVIEW, EXO.doi, literal(REVIEW_DOI)))
         for claim in curation.claims:
             self.add_claim(claim, created)

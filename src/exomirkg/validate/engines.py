@@ -5,151 +5,40 @@ Two kinds of checks run:
 - the SHACL shapes, with pyshacl (the reference engine), rudof (``--engine rudof``) or Jena SHACL
   (``--engine jena``, for large graphs); the tests hold all three to the same results;
 - nanopublication structure checks that need named graphs, which SHACL on one graph cannot see:
-  a table of SPARQL queries (``STRUCTURE_CHECKS``), run on pyoxigraph.
+  a table of SPARQL queries run on pyoxigraph (:mod:`.structure`).
 
 Large graphs are validated in independent parts (one per nanopublication group, plus the shared
 entities in each), in parallel: :func:`validate_parts`, :func:`validate_nquads`.
 
-Violations are grouped by claim and, for the project's own claims, point at the curation file
-and line the claim comes from.
+Violations (:mod:`.report`) are grouped by claim and, for the project's own claims, point at the
+curation file and line the claim comes from.
 """
 from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from ..errors import ExomirError
 from ..ids.known import KNOWN_IDENTIFIER, IdentifierCheck, UnknownIdentifierUse
-from ..ids.namespaces import CLAIM, EXO, NANOPUB, NP
-from ..query.store import ONTOLOGY_GRAPH
+from ..ids.namespaces import NANOPUB
 from ..rdf.claimgraph import ValidationParts, union_graph
+from .report import (
+    UnusableInput,
+    ValidationFailed,  # noqa: F401 - TEMPORARY until the CLI imports it from .report
+    ValidationReport,
+    Violation,
+)
+from .structure import has_named_graphs, structure_violations
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld",
            ".json": "json-ld", ".owl": "xml", ".rdf": "xml"}
 ENGINES = ("pyshacl", "rudof", "jena")
-STRUCTURE = URIRef("https://w3id.org/exomir-kg/shapes/NanopublicationStructure")
-
-
-class UnusableInput(ExomirError):
-    """An input file cannot be read as RDF (exit code 2)."""
-
-
-class ValidationFailed(ExomirError):
-    """The KG does not conform to the shapes; nothing was written."""
-
-    def __init__(self, report: ValidationReport, locations: dict[str, str] | None = None):
-        self.report = report
-        super().__init__(report.as_text(locations))
-
-
-@dataclass(frozen=True, order=True)
-class Violation:
-    """One validation result, in plain words."""
-
-    focus: str
-    path: str
-    component: str
-    value: str
-    message: str
-    shape: str
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        """What two engines must agree on: focus node, path, constraint component and value."""
-        return (self.focus, self.path, self.component, self.value)
-
-    def describe(self) -> str:
-        what = f"{_short(self.path)}: " if self.path else ""
-        value = f" (value: {_short(self.value)})" if self.value else ""
-        return f"{what}{self.message}{value}"
-
-
-@dataclass
-class ValidationReport:
-    engine: str
-    violations: list[Violation]
-    data: Graph = field(repr=False)
-    report_graph: Graph | None = field(default=None, repr=False)
-
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
-
-    def by_claim(self) -> dict[str, list[Violation]]:
-        """Claim id (or the focus node when no claim refers to it) -> its violations."""
-        groups: dict[str, list[Violation]] = defaultdict(list)
-        for violation in sorted(self.violations):
-            for key in claims_of(URIRef(violation.focus), self.data) or [violation.focus]:
-                groups[key].append(violation)
-        return dict(sorted(groups.items()))
-
-    def as_text(self, locations: dict[str, str] | None = None) -> str:
-        if self.conforms:
-            return f"conforms ({self.engine}): no violations"
-        lines = [f"does not conform ({self.engine}): {len(self.violations)} violation(s)"]
-        for key, violations in self.by_claim().items():
-            where = f" [{locations[key]}]" if locations and key in locations else ""
-            lines.append(f"{key}{where}:")
-            for violation in violations:
-                focus = "" if violation.focus == key or violation.focus.endswith("/" + key) \
-                    else f" on {_short(violation.focus)}"
-                lines.append(f"  - {violation.describe()}{focus}")
-        return "\n".join(lines)
-
-    def as_turtle(self) -> str:
-        """The standard sh:ValidationReport (plus results of the structure checks)."""
-        graph = Graph()
-        graph.bind("sh", SH)
-        report = URIRef("https://w3id.org/exomir-kg/validation-report")
-        graph.add((report, RDF.type, SH.ValidationReport))
-        graph.add((report, SH.conforms, Literal(self.conforms)))
-        for index, violation in enumerate(sorted(self.violations)):
-            node = URIRef(f"{report}/result/{index + 1}")
-            graph.add((report, SH.result, node))
-            graph.add((node, RDF.type, SH.ValidationResult))
-            graph.add((node, SH.resultSeverity, SH.Violation))
-            graph.add((node, SH.focusNode, URIRef(violation.focus)))
-            graph.add((node, SH.sourceConstraintComponent, URIRef(violation.component)))
-            graph.add((node, SH.resultMessage, Literal(violation.message)))
-            if violation.path:
-                graph.add((node, SH.resultPath, URIRef(violation.path)))
-            if violation.shape.startswith("http"):
-                graph.add((node, SH.sourceShape, URIRef(violation.shape)))
-            if violation.value:
-                graph.add((node, SH.value, URIRef(violation.value) if violation.value.startswith("http")
-                           else Literal(violation.value)))
-        return graph.serialize(format="turtle")
-
-
-def _short(text: str) -> str:
-    for prefix, base in (("exo:", str(EXO)), ("claim:", str(CLAIM)), ("np:", str(NANOPUB)),
-                         ("rdfs:", str(RDFS)), ("rdf:", str(RDF)), ("obo:", "http://purl.obolibrary.org/obo/")):
-        if text.startswith(base):
-            return prefix + text[len(base):]
-    return text
-
-
-def claims_of(node: URIRef, graph) -> list[str]:
-    """The claim ids a node belongs to: itself, its sub-node, its nanopublication, or the claims
-    citing it (``graph``: an rdflib graph or a pyoxigraph store)."""
-    text = str(node)
-    for base in (str(CLAIM), str(NANOPUB)):
-        if text.startswith(base):
-            return [text[len(base):].split("/")[0]]
-    if isinstance(graph, Graph):
-        subjects = [str(s) for s in graph.subjects(None, node)]
-    else:
-        import pyoxigraph as ox
-        subjects = [q.subject.value for q in graph.quads_for_pattern(None, None, ox.NamedNode(text))]
-    return sorted({s[len(str(CLAIM)):].split("/")[0] for s in subjects if s.startswith(str(CLAIM))})
 
 
 # --------------------------------------------------------------------------- reading input
@@ -277,83 +166,6 @@ def _shape_name(shape: Node | None, shapes: Graph) -> str:
         return ""
     name = shapes.value(shape, SH.name) or shapes.value(shape, RDFS.label)
     return str(shape) if isinstance(shape, URIRef) else str(name or "")
-
-
-# --------------------------------------------------------------------------- nanopublication structure
-StructureCheck = tuple[str, str, str]
-_NP = f"PREFIX np: <{NP}>\n"
-
-# (name, what a violation means, SPARQL SELECT ?focus): the nanopublication structure, which SHACL
-# on one graph cannot see. They run on pyoxigraph, over the union of the named graphs.
-STRUCTURE_CHECKS: tuple[StructureCheck, ...] = (
-    ("head", "the head graph must state the nanopublication's assertion, provenance and publication info", _NP + """
-SELECT DISTINCT ?focus WHERE {
-  GRAPH ?g0 { ?focus a np:Nanopublication }
-  BIND(IRI(CONCAT(STR(?focus), "/head")) AS ?head)
-  FILTER (NOT EXISTS { GRAPH ?head { ?s ?p ?o } }
-          || EXISTS { VALUES ?part { np:hasAssertion np:hasProvenance np:hasPublicationInfo }
-                      GRAPH ?g1 { ?focus ?part ?v } FILTER NOT EXISTS { GRAPH ?head { ?focus ?part ?v } } })
-}"""),
-    ("assertion", "the assertion graph must exist and hold exactly one typed claim", _NP + f"""
-SELECT ?focus (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
-  GRAPH ?g0 {{ ?focus a np:Nanopublication }}
-  OPTIONAL {{ GRAPH ?g1 {{ ?focus np:hasAssertion ?assertion }}
-             GRAPH ?assertion {{ ?claim a ?type }}
-             FILTER(STRSTARTS(STR(?claim), "{CLAIM}") && !CONTAINS(STRAFTER(STR(?claim), "{CLAIM}"), "/")) }}
-}} GROUP BY ?focus HAVING (COUNT(DISTINCT ?claim) != 1)"""),
-    ("provenance", "the provenance graph must describe the assertion graph", _NP + """
-SELECT DISTINCT ?focus WHERE {
-  GRAPH ?g0 { ?focus a np:Nanopublication }
-  OPTIONAL { GRAPH ?g1 { ?focus np:hasProvenance ?provenance } }
-  OPTIONAL { GRAPH ?g2 { ?focus np:hasAssertion ?assertion } }
-  FILTER (!BOUND(?provenance) || !BOUND(?assertion) || NOT EXISTS { GRAPH ?provenance { ?assertion ?p ?o } })
-}"""),
-    ("pubinfo", "the publication info graph must describe the nanopublication", _NP + """
-SELECT DISTINCT ?focus WHERE {
-  GRAPH ?g0 { ?focus a np:Nanopublication }
-  OPTIONAL { GRAPH ?g1 { ?focus np:hasPublicationInfo ?info } }
-  FILTER (!BOUND(?info) || NOT EXISTS { GRAPH ?info { ?focus ?p ?o } })
-}"""),
-    ("blank nodes", "blank nodes are not allowed in published claims", f"""
-SELECT DISTINCT ?focus WHERE {{
-  {{ ?focus ?p ?o FILTER(isBlank(?o) && !isBlank(?focus)) }}
-  UNION
-  {{ SELECT ?focus WHERE {{ ?focus ?p ?o FILTER(isBlank(?focus) || isBlank(?o)) }} LIMIT 1 }}
-  FILTER NOT EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?focus ?p ?o }} }}
-}}"""),
-)
-
-
-def structure_violations(store) -> list[Violation]:
-    """Run every structure check on a pyoxigraph Store or an rdflib Dataset (copied into a
-    pyoxigraph store first: rdflib's SPARQL is far too slow on many named graphs), over the union
-    of its graphs. A blank node no IRI points to is reported once, on the structure shape itself."""
-    import pyoxigraph as ox
-
-    from ..query.store import EmbeddedStore
-    if isinstance(store, Dataset):
-        from ..rdf.serialize import nquads
-        copy = ox.Store()
-        copy.load(nquads(store).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        store = copy
-    engine = EmbeddedStore.wrapping(store)
-    found: list[Violation] = []
-    for name, message, query in STRUCTURE_CHECKS:
-        focus_nodes = {row[0] for row in engine.query(query).values()}
-        if name == "blank nodes":        # blank focus: only when no IRI owns a blank node
-            focus_nodes = {f for f in focus_nodes if f.startswith("http")} or \
-                ({str(STRUCTURE)} if focus_nodes else set())
-        found.extend(_structure(focus, f"{message} ({name} check)") for focus in sorted(focus_nodes))
-    return found
-
-
-def _structure(focus: str, message: str) -> Violation:
-    return Violation(focus, "", str(STRUCTURE), "", message, str(STRUCTURE))
-
-
-def has_named_graphs(dataset: Dataset) -> bool:
-    return any(len(g) and not str(g.identifier).startswith("file:") for g in dataset.graphs()
-               if g.identifier != dataset.default_graph.identifier)
 
 
 ENGINE_FUNCTIONS = {"pyshacl": _pyshacl, "rudof": _rudof, "jena": _jena}

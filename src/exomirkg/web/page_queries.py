@@ -14,19 +14,16 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import ExomirError
-from ..ids.namespaces import CLAIM, NANOPUB
+from ..ids.namespaces import CLAIM, NANOPUB, RDF, RDFS, sparql_prologue
 from ..query.store import QueryResult, Term
-from .workers import Answer, Job
+from .jobs import Answer, Job
 
 Runner = Callable[[Job], Answer]
 NANOPUB_PARTS = ("head", "assertion", "provenance", "pubinfo")
 
-PREFIXES = """PREFIX exo: <https://w3id.org/exomir-kg/ontology/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PREFIXES = sparql_prologue("exo", "rdfs", "prov")
+RDF_TYPE = str(RDF.type)
+RDFS_LABEL = str(RDFS.label)
 
 # ------------------------------------------------------------------------ the queries
 KNOWN = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } UNION { GRAPH ?this { ?s ?p ?o } } }"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
+from ..dataset import REVIEW_DOI, REVIEW_DOI_IRI, REVIEW_JOURNAL, REVIEW_TITLE, REVIEW_YEAR
 from ..ids.namespaces import BASE, CLAIM
 
 STYLE = """
@@ -69,8 +70,8 @@ def landing(counts: list[tuple[str, str]], total: int, queries: list, example_qu
         f"<td>{escape(q.question)}</td></tr>" for q in queries)
     count_rows = "".join(f"<tr><td>{escape(t)}</td><td>{escape(n)}</td></tr>" for t, n in counts)
     body = f"""
-<p>A knowledge graph of every claim that the review <em>Exosomal microRNAs in hepatocellular carcinoma</em>
-(Cancer Cell International 2021, <a href="https://doi.org/10.1186/s12935-021-01941-9">doi:10.1186/s12935-021-01941-9</a>)
+<p>A knowledge graph of every claim that the review <em>{REVIEW_TITLE}</em>
+({REVIEW_JOURNAL} {REVIEW_YEAR}, <a href="{REVIEW_DOI_IRI}">doi:{REVIEW_DOI}</a>)
 makes about an exosomal microRNA in HCC. Each claim is a nanopublication carrying the review's own words, the cited
 study (with its DOI where verified), an evidence type, and flags for retracted studies and problems of the review.</p>
 <h2>Contents</h2><table><tr><th>claim type</th><th>claims</th></tr>{count_rows}

@@ -19,6 +19,9 @@ cap, memory, queue; see :mod:`exomirkg.web.workers`); request-derived IRIs reach
 bound terms (:mod:`exomirkg.web.page_queries`). Requests are bounded too: a body over ``max_body``
 bytes is refused with 413 before it is read, bad lengths and encodings get 400, chunked bodies
 are read within the same bound, and a client that stalls mid-request is dropped after ``socket_timeout``.
+
+It runs a little over 400 lines because the route table and its handlers read best side by side;
+the HTTP plumbing is in :mod:`.http`, the pages in :mod:`.pages`, the self-description in :mod:`.documents`.
 """
 from __future__ import annotations
 
@@ -27,15 +30,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from ..errors import ExomirError
 from ..federation.services import ServiceAllowlist, ServiceRefused
-from ..ids.namespaces import BASE, CLAIM, EXO
+from ..ids.namespaces import BASE, sparql_prologue
 from ..project import Project
 from ..query.catalogue import BadParameter, StoredQuery, catalogue
 from ..query.sparql_syntax import dataset_clauses
 from . import page_queries
+from .documents import service_description, void_description
+from .http import HTML, BodyReader, Request, RequestRefused, Responder, parse_params, utf8
+from .jobs import Answer, Job, Limits, QueryDataset
 from .negotiation import negotiate
 from .page_queries import NotAnIRI, PageQueryFailed, checked_iri
 from .pages import (
@@ -50,25 +56,10 @@ from .pages import (
     query_page,
     result_table,
 )
-from .workers import (
-    CONTENT_TYPES,
-    GRAPH_TYPES,
-    SELECT_TYPES,
-    Answer,
-    Job,
-    Limits,
-    QueryDataset,
-    QueryWorkers,
-    ensure_store,
-)
+from .workers import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, QueryWorkers, ensure_store
 
 RDF_FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json", "nt": "application/n-triples",
                "trig": "application/trig"}
-HTML = "text/html"
-HTML_TYPE = "text/html; charset=utf-8"
-# pages have inline styles and forms to themselves, nothing else: no script, no frame, no foreign form target
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-                           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 __all__ = ["ROUTES", "KnowledgeGraphServer", "ServerConfig", "negotiate"]
 
 
@@ -151,152 +142,8 @@ class KnowledgeGraphServer:
         self.workers.close()
 
 
-# ---------------------------------------------------------------------------- requests
-class RequestRefused(ExomirError):
-    """A request the server will not serve: answered with ``status`` (and the connection closed
-    when ``close``, because the rest of the request was not read)."""
-
-    def __init__(self, status: int, message: str, close: bool = False, html: bool = False):
-        super().__init__(message)
-        self.status, self.close, self.html = status, close, html
-
-
-@dataclass
-class Request:
-    """What a route handler gets: the method, the path, the query parameters and the body."""
-
-    method: str
-    path: str
-    params: dict[str, list[str]]
-    body: bytes
-
-    def param(self, name: str, default: str | None = None) -> str | None:
-        """The last value of a query parameter."""
-        values = self.params.get(name)
-        return values[-1] if values else default
-
-    def single_params(self) -> dict[str, str]:
-        return {name: values[-1] for name, values in self.params.items()}
-
-
-def parse_params(text: str) -> dict[str, list[str]]:
-    """Query parameters; a value that is not UTF-8 is a 400."""
-    try:
-        return parse_qs(text, keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError as error:
-        raise RequestRefused(400, f"the request's parameters are not valid UTF-8: {error}") from error
-
-
-def utf8(data: bytes, what: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise RequestRefused(400, f"the {what} is not valid UTF-8: {error}") from error
-
-
-class BodyReader:
-    """Reads a request body within ``limit`` bytes: by Content-Length or chunked, nothing else."""
-
-    def __init__(self, handler: BaseHTTPRequestHandler, limit: int):
-        self.handler, self.limit = handler, limit
-
-    def read(self) -> bytes:
-        headers = self.handler.headers
-        encoding = headers.get("Transfer-Encoding")
-        length = headers.get("Content-Length")
-        if encoding is not None:
-            if length is not None:
-                raise RequestRefused(400, "a request may not have both Content-Length and Transfer-Encoding", close=True)
-            if encoding.strip().lower() != "chunked":
-                raise RequestRefused(501, f"Transfer-Encoding {encoding!r} is not supported (only chunked)", close=True)
-            return self._chunked()
-        if length is None:
-            return b""
-        if not length.strip().isdigit():
-            raise RequestRefused(400, f"Content-Length {length!r} is not a number of bytes", close=True)
-        size = int(length)
-        self._check(size)
-        body = self.handler.rfile.read(size)
-        if len(body) < size:
-            raise RequestRefused(400, f"the body ended after {len(body)} of its {size} bytes", close=True)
-        return body
-
-    def _check(self, size: int) -> None:
-        if size > self.limit:
-            raise RequestRefused(413, f"the request body ({size} bytes) is larger than this server's limit of "
-                                      f"{self.limit} bytes (--max-body)", close=True)
-
-    def _chunked(self) -> bytes:
-        rfile, body = self.handler.rfile, bytearray()
-        while True:
-            line = rfile.readline(1026)
-            size_text = line.split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise RequestRefused(400, "malformed chunked body: a chunk size is not a hexadecimal number",
-                                     close=True) from None
-            if size < 0:
-                raise RequestRefused(400, "malformed chunked body: negative chunk size", close=True)
-            self._check(len(body) + size)
-            if size == 0:
-                break
-            chunk = rfile.read(size)
-            if len(chunk) < size or rfile.read(2) != b"\r\n":
-                raise RequestRefused(400, "malformed chunked body: a chunk is shorter than its size", close=True)
-            body += chunk
-        for _ in range(100):                    # trailer fields, up to the empty line
-            line = rfile.readline(8192)
-            if line in (b"\r\n", b"\n", b""):
-                return bytes(body)
-        raise RequestRefused(400, "malformed chunked body: too many trailer lines", close=True)
-
-
 # ---------------------------------------------------------------------------- route handlers
 Handler = Callable[["KnowledgeGraphServer", "Responder", Request], None]
-
-
-class Responder:
-    """Writes answers with the headers every answer carries (CORS, nosniff; CSP on HTML)."""
-
-    def __init__(self, handler: BaseHTTPRequestHandler):
-        self.handler = handler
-
-    def send(self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None) -> None:
-        handler = self.handler
-        handler.send_response(status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.send_header("Access-Control-Allow-Origin", "*")
-        handler.send_header("Access-Control-Expose-Headers", "Retry-After, Content-Length")
-        handler.send_header("Vary", "Accept")
-        handler.send_header("X-Content-Type-Options", "nosniff")
-        if content_type.startswith(HTML):
-            handler.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-            handler.send_header("Referrer-Policy", "no-referrer")
-            handler.send_header("X-Frame-Options", "DENY")
-        for name, value in (extra or {}).items():
-            handler.send_header(name, value)
-        if getattr(handler, "close_connection", False):
-            handler.send_header("Connection", "close")
-        handler.end_headers()
-        if handler.command != "HEAD":
-            handler.wfile.write(body)
-
-    def text(self, status: int, message: str, extra: dict[str, str] | None = None) -> None:
-        self.send(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"), extra)
-
-    def html(self, status: int, body: bytes) -> None:
-        self.send(status, HTML_TYPE, body)
-
-    def answer(self, answer: Answer) -> None:
-        extra = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
-        self.send(answer.status, answer.content_type, answer.body, extra)
-
-    def failed_page(self, answer: Answer) -> None:
-        """A page whose query did not answer: its status, as HTML."""
-        extra = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
-        self.send(answer.status, HTML_TYPE, error_page(answer.status, answer.body.decode("utf-8", "replace")), extra)
 
 
 def query_job(kg: KnowledgeGraphServer, text: str, request: Request, select_format: str | None,
@@ -339,7 +186,7 @@ def sparql(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
     if "update" in request.params:
         return out.text(403, "this endpoint is read-only: SPARQL updates are refused")
     if text is None:
-        return rdf_document(out, request, service_description(kg))
+        return rdf_document(out, request, service_description(kg.base_url))
     if not text.strip():
         return out.text(400, "the query is empty")
     accept = out.handler.headers.get("Accept")
@@ -371,13 +218,13 @@ def rdf_document(out: Responder, request: Request, turtle: bytes) -> None:
 def landing_page(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
     counts = page_queries.landing_counts(kg.run)
     total = sum(int(n) for _, n in counts)
-    example = ("PREFIX exo: <https://w3id.org/exomir-kg/ontology/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-               "SELECT ?claim ?label WHERE {\n  ?claim a exo:TargetClaim ; rdfs:label ?label .\n} ORDER BY ?claim")
+    example = (sparql_prologue("exo", "rdfs")
+               + "SELECT ?claim ?label WHERE {\n  ?claim a exo:TargetClaim ; rdfs:label ?label .\n} ORDER BY ?claim")
     out.html(200, landing(counts, total, list(kg.queries.values()), example))
 
 
 def void(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
-    rdf_document(out, request, void_description(kg))
+    rdf_document(out, request, void_description(kg.workers.run, kg.base_url))
 
 
 def examples(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
@@ -458,7 +305,7 @@ def resource(kg: KnowledgeGraphServer, out: Responder, request: Request, value: 
     out.answer(answer)
 
 
-DESCRIBE = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+DESCRIBE = sparql_prologue("rdfs") + """
 CONSTRUCT { ?this ?p ?o . ?o rdfs:label ?l } WHERE { ?this ?p ?o OPTIONAL { ?o rdfs:label ?l } }"""
 
 
@@ -567,37 +414,3 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
     return HTTPHandler
 
 
-def void_description(kg: KnowledgeGraphServer) -> bytes:
-    """VoID for the served dataset, with statistics read from the store."""
-    stats, claims = page_queries.dataset_counts(kg.workers.run)
-    base = kg.base_url
-    return f"""@prefix void: <http://rdfs.org/ns/void#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<{BASE}dataset> a void:Dataset ;
-    dcterms:title "exomir-kg: claims of the review 'Exosomal microRNAs in hepatocellular carcinoma'" ;
-    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
-    dcterms:source <https://doi.org/10.1186/s12935-021-01941-9> ;
-    void:sparqlEndpoint <{base}/sparql> ;
-    void:uriSpace "{BASE}" ;
-    void:exampleResource <{CLAIM}C131> ;
-    void:vocabulary <{EXO}> , <http://www.nanopub.org/nschema#> , <http://www.w3.org/ns/prov#> ;
-    void:triples "{stats}"^^xsd:integer ;
-    void:entities "{claims}"^^xsd:integer .
-""".encode()
-
-
-def service_description(kg: KnowledgeGraphServer) -> bytes:
-    base = kg.base_url
-    formats = " , ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in
-                         ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                          "Turtle", "JSON-LD", "N-Triples"))
-    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix void: <http://rdfs.org/ns/void#> .
-<{base}/sparql> a sd:Service ;
-    sd:endpoint <{base}/sparql> ;
-    sd:supportedLanguage sd:SPARQL11Query ;
-    sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
-    sd:resultFormat {formats} ;
-    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ; void:inDataset <{BASE}dataset> ] ] .
-""".encode()

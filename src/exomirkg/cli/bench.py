@@ -1,0 +1,44 @@
+"""``exomirkg bench``: build, validation, loading, queries and release on synthetic KGs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .exits import epilog, reports_errors
+from .options import in_checkout, project_at, root_option
+
+
+@click.command(short_help="Benchmark build, validation, loading, queries and release files.",
+               epilog=epilog(OK="figures written", UNUSABLE="a tool missing (Java, Jena), or not a checkout"))
+@root_option
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Comma-separated numbers of claims.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Seed of the synthetic claims.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench/results.json"),
+              show_default=True, help="Where the figures go (JSON; relative to the checkout).")
+@click.option("--reference-up-to", default=10000, show_default=True, type=int,
+              help="Run the pyshacl reference validation only up to this size (it is slow).")
+@click.option("--parts", default=2, show_default=True, type=int,
+              help="Validate in this many independent parts, one Jena SHACL process each (use the core count).")
+@click.option("--no-endpoint", is_flag=True,
+              help="Skip the load comparison of 'exomirkg serve' with the raw Oxigraph server.")
+@click.option("--one", type=int, default=None, hidden=True)
+@click.option("--no-reference", is_flag=True, hidden=True)
+@reports_errors()
+def bench(root: Path | None, sizes: str, seed: int, out: Path, reference_up_to: int, parts: int, no_endpoint: bool,
+          one: int | None, no_reference: bool) -> None:
+    """Benchmark build, validation (Jena SHACL in parallel parts; pyshacl on the whole graph as the
+    reference), loading, every stored query and the release's data files on synthetic KGs with
+    injected faults; print a table and write the figures as JSON. Nothing here asserts a time."""
+    import json as json_module
+
+    from ..bench.runs import run, run_size, table
+    project = project_at(root)
+    if one is not None:
+        click.echo(json_module.dumps(run_size(project, one, seed, reference_validation=not no_reference, parts=parts,
+                                              endpoint_load=not no_endpoint)))
+        return
+    size_list = [int(s) for s in sizes.split(",") if s.strip()]
+    results = run(project, size_list, in_checkout(out, project), seed, reference_up_to,
+                  parts=parts, endpoint=not no_endpoint)
+    click.echo(table(results))

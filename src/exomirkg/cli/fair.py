@@ -1,0 +1,23 @@
+"""``exomirkg fair``: the offline FAIR self-check of a release folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .exits import Exit, epilog, leave, reports_errors
+
+
+@click.command(short_help="Offline FAIR self-check of a release FOLDER.",
+               epilog=epilog(OK="every metric passes", FAILED="a metric fails", UNUSABLE="FOLDER does not exist"))
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@reports_errors()
+def fair(folder: Path) -> None:
+    """Offline FAIR self-check of a release FOLDER: pass/fail per F-UJI metric, with the evidence."""
+    from ..publish.fair import fair_check
+    results = fair_check(folder)
+    for r in results:
+        click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.metric:<14} {r.name}\n      {r.evidence}")
+    failed = sum(not r.passed for r in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    leave(Exit.FAILED if failed else Exit.OK)
