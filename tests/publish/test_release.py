@@ -7,14 +7,22 @@ import json
 import re
 import shutil
 import subprocess
+import types
 import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
+import exomirkg.publish.products.figure as figure_module
+from exomirkg.dataset import LICENSE_SPDX_ID, REVIEW_DOI
 from exomirkg.publish.fair import CHECKS, fair_check
+from exomirkg.publish.products import CHECKSUMS, PRODUCTS, Product
+from exomirkg.publish.products.context import ProductError
+from exomirkg.publish.products.kgx import KGX_PREFIXES
+from exomirkg.publish.products.landing import landing_page
 from exomirkg.publish.release import ReleaseError, release
 from exomirkg.query.store import EmbeddedStore, RemoteStore
 from exomirkg.ids.prefixes import PrefixRegistry
@@ -43,9 +51,58 @@ def test_release_contents(dist):
                 "reports/validation-report.ttl", "reports/query-results.json", "reports/provenance.ttl",
                 "figure/network.svg", "figure/network.png"):
         assert (folder / rel).is_file(), rel
-    assert "Exosomal" in (folder / "docs/ontology.html").read_text() or "exomir" in (folder / "docs/ontology.html").read_text()
     assert (folder / "figure/network.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert 'src="figure/network.svg"' in (folder / "index.html").read_text()
+
+
+def test_the_ontology_documentation_documents_the_released_ontology(dist):
+    """docs/ontology.html is pyLODE's page of this release's ontology: its title, its version, and
+    every class and property the ontology declares, by IRI and label."""
+    folder = dist / "0.1.0"
+    html = (folder / "docs/ontology.html").read_text()
+    ontology = Graph().parse(folder / "ontology/exomir-base.ttl")
+    iri = URIRef("https://w3id.org/exomir-kg/ontology")
+    assert f"<title>{ontology.value(iri, DCTERMS.title)}</title>" in html
+    assert str(ontology.value(iri, OWL.versionInfo)) in html and str(ontology.value(iri, OWL.versionInfo)).startswith("0.1.0 (")
+    terms = [term for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+             for term in ontology.subjects(RDF.type, kind) if str(term).startswith("https://w3id.org/exomir-kg/")]
+    assert len(terms) > 50
+    assert [str(t) for t in terms if str(t) not in html] == []
+    assert [str(t) for t in terms if str(ontology.value(t, RDFS.label)) not in html] == []
+
+
+def test_the_landing_page_names_the_version_the_review_and_every_file_with_its_checksum(dist):
+    folder = dist / "0.1.0"
+    html = (folder / "index.html").read_text()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "<h1>exomir-kg: exosomal microRNA claims in hepatocellular carcinoma <small>0.1.0</small></h1>" in html
+    assert f"doi:{REVIEW_DOI}" in html and manifest["source"] == f"https://doi.org/{REVIEW_DOI}"
+    assert f'<a href="{manifest["license"]}">' in html
+    linked = re.findall(r'<tr><td><a href="([^"]+)">\1</a></td><td>(\d+)</td><td><code>([0-9a-f]{16})…</code></td></tr>', html)
+    assert sorted(path for path, _, _ in linked) == sorted(manifest["files"])
+    for path, size, digest in linked:
+        assert (folder / path).is_file(), path
+        assert int(size) == (folder / path).stat().st_size == manifest["files"][path]["bytes"], path
+        assert hashlib.sha256((folder / path).read_bytes()).hexdigest().startswith(digest), path
+    # every file but the metadata made from the manifest (and SHA256SUMS) is on the page
+    made_from_manifest = {path for product in PRODUCTS if product.from_manifest for path in product.writes}
+    on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    assert on_disk - set(manifest["files"]) == made_from_manifest | {CHECKSUMS}
+
+
+def test_the_landing_page_escapes_html(dist):
+    manifest = json.loads((dist / "0.1.0" / "manifest.json").read_text())
+    hostile = "<b>exo & mir</b></script><script>alert(1)</script>"
+    manifest["title"] = hostile
+    manifest["files"]['data/a"b<c>.tsv'] = {"bytes": 1, "sha256": "0" * 64}
+    context = types.SimpleNamespace(manifest=manifest, changes={"added": ["C001"], "removed": [], "changed": []})
+    html = landing_page(context)["index.html"]
+    assert "<b>" not in html and "alert(1)</script>" not in html and "<c>" not in html
+    assert "&lt;b&gt;exo &amp; mir&lt;/b&gt;" in html
+    assert 'href="data/a&#34;b&lt;c&gt;.tsv"' in html
+    assert html.count("</script>") == 1                                   # the JSON-LD cannot close its script
+    landing = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1))
+    assert landing["name"] == f"{hostile} {manifest['version']}"
 
 
 def test_rebuild_is_byte_identical(project, dist, tmp_path):
@@ -60,8 +117,7 @@ def test_rebuild_is_byte_identical(project, dist, tmp_path):
 def test_no_overwrite_without_force_and_no_partial_folder_on_failure(project, dist, monkeypatch):
     with pytest.raises(ReleaseError, match="use --force"):
         release(project, "0.1.0", dist)
-    import exomirkg.publish.release as module
-    monkeypatch.setattr(module, "render_dot", lambda *a: (_ for _ in ()).throw(ReleaseError("dot broke")))
+    monkeypatch.setattr(figure_module, "render_dot", lambda *a: (_ for _ in ()).throw(ProductError("dot broke")))
     with pytest.raises(ReleaseError, match="dot broke"):
         release(project, "0.9.0", dist)
     assert not (dist / "0.9.0").exists()
@@ -119,6 +175,11 @@ def test_metadata_files_agree_with_the_manifest_and_the_checksums(dist):
     assert crate["./"]["version"] == manifest["version"] and crate["./"]["datePublished"] == manifest["date"]
     cff = (folder / "CITATION.cff").read_text()
     assert f'version: "{manifest["version"]}"' in cff and f'date-released: "{manifest["date"]}"' in cff
+    citation = yaml.safe_load(cff)
+    assert (citation["title"], citation["version"], citation["date-released"], citation["url"]) == \
+        (manifest["title"], manifest["version"], manifest["date"], manifest["download_base"])
+    assert citation["license"] == LICENSE_SPDX_ID and citation["references"][0]["doi"] == REVIEW_DOI
+    assert [a["name"] for a in citation["authors"]] == manifest["creators"] and citation["keywords"] == manifest["keywords"]
     landing = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', (folder / "index.html").read_text(), re.S).group(1))
     assert landing["version"] == manifest["version"] and landing["license"] == manifest["license"]
     sums = dict(reversed(line.split("  ", 1)) for line in (folder / "SHA256SUMS").read_text().splitlines())
@@ -144,10 +205,37 @@ def test_associations_and_kgx(dist):
     assert {e["predicate"] for e in edges} <= {"biolink:regulates", "biolink:affects", "biolink:associated_with",
                                                "biolink:biomarker_for", "biolink:target_for", "biolink:located_in",
                                                "biolink:has_attribute"}
-    assert any(e["subject"] == "mirbase:MI0000286" and e["predicate"] == "biolink:regulates" and e["object"] == "HGNC:6770"
+    assert any(e["subject"] == "mirbase:MI0000286" and e["predicate"] == "biolink:regulates" and e["object"] == "hgnc:6770"
                for e in edges)                                     # miR-210 targets SMAD4
     nodes = {n["id"]: n for n in csv.DictReader((folder / "data/kgx_nodes.tsv").open(), delimiter="\t")}
-    assert nodes["HGNC:6770"]["category"] == "biolink:Gene" and nodes["mirbase:MI0000286"]["category"] == "biolink:MicroRNA"
+    assert nodes["hgnc:6770"]["category"] == "biolink:Gene" and nodes["mirbase:MI0000286"]["category"] == "biolink:MicroRNA"
+    assert nodes["mirbase.mature:MIMAT0000254"]["category"] == "biolink:MicroRNA"           # a mature miRNA is not a precursor
+    assert nodes["cellosaurus:CVCL_5492"]["category"] == "biolink:CellLine"
+
+
+def test_the_kgx_prefix_map_is_the_registry_and_expands_every_curie(dist, registry):
+    folder = dist / "0.1.0"
+    prefixes = json.loads((folder / "data/kgx_prefixes.jsonld").read_text())["@context"]
+    tsv = {row["prefix"]: row for row in csv.DictReader((Path(__file__).parents[2] / "ontology/prefixes.tsv").open(),
+                                                        delimiter="\t")}
+    both = set(prefixes) & set(tsv)
+    assert {"mirbase", "mirbase.mature", "hgnc", "GO", "CL", "MONDO", "CHEBI", "cellosaurus", "exo", "pubmed"} <= both
+    assert {p: prefixes[p] for p in both} == {p: tsv[p]["uri_prefix"] for p in both}
+    assert set(prefixes) - set(tsv) <= set(KGX_PREFIXES) and not set(KGX_PREFIXES) & set(tsv)
+    assert {p: prefixes[p] for p in set(prefixes) - set(tsv)} == {p: KGX_PREFIXES[p] for p in set(prefixes) - set(tsv)}
+    curie_columns = {"id", "category", "provided_by", "subject", "predicate", "object", "original_predicate",
+                     "publications", "primary_knowledge_source"}
+    used = set()
+    for name in ("data/kgx_nodes.tsv", "data/kgx_edges.tsv"):
+        for row in csv.DictReader((folder / name).open(), delimiter="\t"):
+            for column in curie_columns & set(row):
+                for curie in filter(None, row[column].split("|")):
+                    prefix = curie.split(":", 1)[0]
+                    assert prefix in prefixes, (name, column, curie)          # every CURIE expands with the map
+                    if prefix in tsv:
+                        assert str(registry.parse(curie)) == curie, curie     # in canonical form, matching its pattern
+                    used.add(prefix)
+    assert used == set(prefixes)                                          # and the map holds no prefix the files do not use
 
 
 def test_fair_self_check_reports_every_metric(dist):
@@ -213,7 +301,6 @@ import threading
 
 from click.testing import CliRunner
 
-import exomirkg.publish.release as release_module
 from exomirkg.cli import main
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "every-claim-type.yaml"
@@ -241,7 +328,7 @@ def released(mini, tmp_path) -> tuple[object, Path]:
 def test_a_second_release_of_the_same_version_under_way_fails_at_once_as_a_conflict(released, monkeypatch):
     mini, out = released
     inside, go = threading.Event(), threading.Event()
-    real_render = release_module.render_dot
+    real_render = figure_module.render_dot
     first: dict = {}
 
     def slow_render(dot, fmt):                      # the first release pauses mid-build
@@ -250,7 +337,7 @@ def test_a_second_release_of_the_same_version_under_way_fails_at_once_as_a_confl
             go.wait(60)
         return real_render(dot, fmt)
 
-    monkeypatch.setattr(release_module, "render_dot", slow_render)
+    monkeypatch.setattr(figure_module, "render_dot", slow_render)
 
     def run_first() -> None:
         try:
@@ -298,7 +385,7 @@ def test_the_version_lock_is_exclusive_across_processes_and_per_version(tmp_path
 def test_a_forced_release_interrupted_while_building_keeps_the_old_release(released, monkeypatch):
     mini, out = released
     before = verified(out / "1.0.0")
-    monkeypatch.setattr(release_module, "render_dot", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    monkeypatch.setattr(figure_module, "render_dot", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         release(mini.project, "1.0.0", out, force=True, date="2026-02-02")
     assert verified(out / "1.0.0") == before
@@ -370,3 +457,41 @@ def test_stale_hidden_folders_are_cleaned_restored_or_reported(released):
     assert cli.exit_code == 0, cli.output
     assert ".2.0.0.building-running" not in {p.name for p in out.iterdir()}     # its lock is free now: removed
     assert "removed .2.0.0.building-running" in cli.output
+
+
+# --------------------------------------------------------------------------- the product table
+def test_every_product_writes_the_files_it_declares_and_every_file_has_one_product(dist):
+    folder = dist / "0.1.0"
+    names = [product.name for product in PRODUCTS]
+    assert len(set(names)) == len(names)
+    kinds = [product.from_manifest for product in PRODUCTS]
+    assert kinds == sorted(kinds)                        # the data products first, then the metadata made from the manifest
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    for product in PRODUCTS:
+        for pattern in product.writes:
+            assert [f for f in files if Product(product.name, (pattern,), product.make).declares(f)], (product.name, pattern)
+    owners = {f: [product.name for product in PRODUCTS if product.declares(f)] for f in files if f != CHECKSUMS}
+    assert {f: found for f, found in owners.items() if len(found) != 1} == {}
+
+
+def test_a_product_that_writes_an_undeclared_file_fails_the_release(released, monkeypatch):
+    import exomirkg.publish.release as release_module
+    mini, out = released
+    before = verified(out / "1.0.0")
+    licence = next(product for product in PRODUCTS if product.name == "license")
+    sloppy = Product("license", licence.writes, lambda ctx: {**licence.make(ctx), "LICENCE.txt": "typo\n"})
+    monkeypatch.setattr(release_module, "PRODUCTS", tuple(sloppy if p is licence else p for p in PRODUCTS))
+    with pytest.raises(ReleaseError, match=r"product license: wrote undeclared \['LICENCE.txt'\]"):
+        release(mini.project, "1.0.0", out, force=True, date="2026-02-02")
+    lazy = Product("license", licence.writes, lambda ctx: {})
+    monkeypatch.setattr(release_module, "PRODUCTS", tuple(lazy if p is licence else p for p in PRODUCTS))
+    with pytest.raises(ReleaseError, match=r"did not write \['LICENSE.txt'\]"):
+        release(mini.project, "1.0.0", out, force=True, date="2026-02-02")
+    assert verified(out / "1.0.0") == before and sorted(p.name for p in out.iterdir()) == ["1.0.0"]
+
+
+def test_the_templates_ship_with_the_package():
+    from importlib.resources import files
+    templates = files("exomirkg.publish") / "templates"
+    assert {"index.html", "CITATION.cff", "LICENSE.txt", "CHANGELOG.md"} <= {entry.name for entry in templates.iterdir()}
+    assert (files("exomirkg") / "py.typed").is_file()

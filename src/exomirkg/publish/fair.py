@@ -15,6 +15,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from ..dataset import LICENSE, LICENSE_SPDX_ID
+
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"
 
@@ -121,8 +123,8 @@ def r1_01md(folder: Path) -> tuple[bool, str]:
 def r1_1_01m(folder: Path) -> tuple[bool, str]:
     g, m = _metadata(folder), _manifest(folder)
     lic = str(g.value(URIRef(m["version_iri"]), DCTERMS.license))
-    ok = lic == "https://creativecommons.org/licenses/by/4.0/" and (folder / "LICENSE.txt").exists()
-    return ok, f"licence {lic} (SPDX CC-BY-4.0) in the metadata, LICENSE.txt and CITATION.cff"
+    ok = lic == LICENSE and (folder / "LICENSE.txt").exists()
+    return ok, f"licence {lic} (SPDX {LICENSE_SPDX_ID}) in the metadata, LICENSE.txt and CITATION.cff"
 
 
 def r1_2_01m(folder: Path) -> tuple[bool, str]:

@@ -1,0 +1,63 @@
+"""The claim-level changelog: ``CHANGELOG.md`` and ``reports/changes.json``.
+
+A claim is compared with the same claim of the previous release (the newest older version in the
+same out folder) by a hash of its assertion and provenance graphs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Dataset
+
+from ...build import KG_STEM
+from ...ids.namespaces import NANOPUB
+from .render import render
+
+if TYPE_CHECKING:
+    from .context import Files, ReleaseContext
+
+KINDS = ("added", "removed", "changed")
+
+
+def claim_fingerprints(dataset: Dataset) -> dict[str, str]:
+    """Claim id -> hash of its assertion and provenance graphs."""
+    lines: dict[str, list[str]] = {}
+    for graph in dataset.graphs():
+        name = str(graph.identifier)
+        if name.startswith(str(NANOPUB)) and name.endswith(("/assertion", "/provenance")):
+            claim = name[len(str(NANOPUB)):].split("/")[0]
+            lines.setdefault(claim, []).extend(f"{name} {line}" for line in graph.serialize(format="nt").splitlines())
+    return {claim: hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() for claim, found in lines.items()}
+
+
+def previous_release(out: Path, version: str, pattern: re.Pattern[str]) -> str | None:
+    """The newest version in ``out`` older than ``version`` that holds its data, or None."""
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in v.split("."))
+    older = [p.name for p in out.iterdir() if p.is_dir() and pattern.match(p.name)
+             and key(p.name) < key(version) and (p / "data" / f"{KG_STEM}.trig").exists()] if out.exists() else []
+    return max(older, key=key) if older else None
+
+
+def released_fingerprints(folder: Path) -> dict[str, str]:
+    """The claim fingerprints of the release in ``folder``."""
+    dataset = Dataset()
+    dataset.parse(folder / "data" / f"{KG_STEM}.trig", format="trig")
+    return claim_fingerprints(dataset)
+
+
+def compare(dataset: Dataset, previous: dict[str, str] | None) -> dict[str, list[str]]:
+    """Claim ids added, removed and changed against the fingerprints of the previous release."""
+    current, previous = claim_fingerprints(dataset), previous or {}
+    return {"added": sorted(set(current) - set(previous)), "removed": sorted(set(previous) - set(current)),
+            "changed": sorted(c for c in set(current) & set(previous) if current[c] != previous[c])}
+
+
+def changelog_files(ctx: ReleaseContext) -> Files:
+    """``CHANGELOG.md`` for people, ``reports/changes.json`` for programs."""
+    text = render("CHANGELOG.md", version=ctx.version, previous=ctx.previous, changes=ctx.changes, kinds=KINDS)
+    return {"CHANGELOG.md": text, "reports/changes.json": json.dumps(ctx.changes, indent=1, sort_keys=True) + "\n"}

@@ -1,0 +1,101 @@
+"""What every release product is made from: the project, the version and its date, the built KG, and
+the facts several products share (the validation report, the previous release and the changes since).
+
+A product is a function of one :class:`ReleaseContext` that returns the files it makes. The shared
+facts are computed once, on first use. Products run in the order of the table
+(:data:`exomirkg.publish.products.PRODUCTS`); one that reads a file an earlier product wrote asks for
+it with :meth:`ReleaseContext.written`, which refuses a file not yet written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Dataset
+
+from ...build import BuildResult
+from ...ids.namespaces import BASE
+from ...ids.prefixes import PrefixRegistry
+from ...project import Project
+from .changelog import compare, previous_release, released_fingerprints
+
+if TYPE_CHECKING:
+    from ...validate.report import ValidationReport
+
+VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
+"""A release version: MAJOR.MINOR.PATCH."""
+
+Files = dict[str, str | bytes]
+"""What a product makes: release-relative path -> content (text is written as UTF-8)."""
+
+
+class ProductError(Exception):
+    """A product cannot be made (a tool is missing or fails); the release reports it as its
+    :class:`~exomirkg.publish.release.ReleaseError`, with the same message."""
+
+
+@dataclass
+class ReleaseContext:
+    """One release being written into ``folder`` (hidden until it is swapped into place)."""
+
+    project: Project
+    version: str
+    date: str
+    folder: Path                 # the release being written; the files of earlier products are in it
+    out: Path                    # the folder of all versions, where the previous release is looked for
+    built: BuildResult           # the KG, built and checked against the shapes
+    written_paths: set[str] = field(default_factory=set, init=False)     # by the release, as it writes them
+    _manifest: dict[str, Any] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.built.dataset
+
+    @property
+    def version_iri(self) -> str:
+        return f"{BASE}release/{self.version}"
+
+    @property
+    def download_base(self) -> str:
+        return f"{self.version_iri}/"
+
+    @cached_property
+    def registry(self) -> PrefixRegistry:
+        return PrefixRegistry.load(self.project.prefixes_path)
+
+    @cached_property
+    def validation(self) -> ValidationReport:
+        """The SHACL report of the released KG (pyshacl)."""
+        from ...validate.engines import validate
+        return validate(self.dataset, self.project.shapes_path)
+
+    @cached_property
+    def previous(self) -> str | None:
+        """The newest older version in ``out``, which the changelog compares with."""
+        return previous_release(self.out, self.version, VERSION_PATTERN)
+
+    @cached_property
+    def changes(self) -> dict[str, list[str]]:
+        """Claim ids added, removed and changed since :attr:`previous`."""
+        old = released_fingerprints(self.out / self.previous) if self.previous else None
+        return compare(self.dataset, old)
+
+    def written(self, rel: str) -> Path:
+        """The path of ``rel``, a file an earlier product wrote; refuses one not written yet."""
+        if rel not in self.written_paths:
+            raise RuntimeError(f"{rel} is read before a product wrote it: reorder the product table")
+        return self.folder / rel
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The release manifest; set by the release once the data products are written."""
+        if self._manifest is None:
+            raise RuntimeError("the manifest is made after the data products: mark the product from_manifest")
+        return self._manifest
+
+    @manifest.setter
+    def manifest(self, value: dict[str, Any]) -> None:
+        self._manifest = value
