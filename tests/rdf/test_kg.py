@@ -135,6 +135,7 @@ def test_every_table_row_is_quoted(kg):
 
 
 def test_readme_counts_match_the_build(built):
+    """Change detector: the README's counts are what the build produced (catches a stale README, not wrong data)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name, count in built.counts.items():
         assert f"| {name} | {count} |" in readme, (name, count)
@@ -142,12 +143,14 @@ def test_readme_counts_match_the_build(built):
 
 
 def test_committed_kg_is_up_to_date(built, project):
+    """Change detector: the committed kg/ files are what the build writes now."""
     for suffix, path in built.files.items():
         committed = project.kg_dir / path.name
         assert committed.read_bytes() == path.read_bytes(), f"{committed} is stale: run 'exomirkg build'"
 
 
 def test_rebuild_is_byte_identical_across_hash_seeds(tmp_path, built):
+    """Change detector and determinism check: two hash seeds, the same bytes as the committed build."""
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / seed
