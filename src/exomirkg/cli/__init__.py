@@ -11,7 +11,7 @@ import click
 
 from .. import __version__
 from ..dataset import REVIEW_CITATION, REVIEW_TITLE
-from . import bench, build, fair, imports, push, query, reason, release, serve, slice, validate
+from . import bench, build, fair, imports, nanopub, push, query, reason, release, serve, slice, validate
 from .exits import group_epilog
 from .options import CONTEXT_SETTINGS
 
@@ -40,5 +40,5 @@ def main() -> None:
 
 
 for command in (build.build, validate.validate, query.query, serve.serve, push.push, release.release, fair.fair,
-                reason.reason, imports.imports, slice.slice, bench.bench):
+                reason.reason, imports.imports, slice.slice, bench.bench, nanopub.nanopub):
     main.add_command(command)
