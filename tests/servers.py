@@ -14,6 +14,34 @@ import pytest
 
 from exomirkg.web.launch import free_port, stop, wait_until_up
 
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def shared_candidates(relative: str, root: Path = CHECKOUT) -> list[Path]:
+    """Where ``shared/<relative>`` may be: under ``$EXOMIRKG_SHARED`` when that variable is set, else
+    in ``shared/`` beside the checkout ``root`` or one of its parents (CI clones the repo with a copy
+    of ``shared/`` beside it)."""
+    if os.environ.get("EXOMIRKG_SHARED"):
+        return [Path(os.environ["EXOMIRKG_SHARED"]) / relative]
+    return [folder / "shared" / relative for folder in root.parents]
+
+
+def find_shared(relative: str, root: Path = CHECKOUT) -> Path | None:
+    """``shared/<relative>`` if it exists in one of :func:`shared_candidates`, else None."""
+    return next((path for path in shared_candidates(relative, root) if path.exists()), None)
+
+
+def require_shared(relative: str, root: Path = CHECKOUT) -> Path:
+    """``shared/<relative>``; when missing, a failure under CI and a skip elsewhere, saying where it looked."""
+    found = find_shared(relative, root)
+    if found is None:
+        message = (f"shared/{relative} was not found (looked at {', '.join(map(str, shared_candidates(relative, root)))}); "
+                   "set EXOMIRKG_SHARED to the shared/ folder")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
 
 def require(binary: str, install: str) -> str:
     found = shutil.which(binary) or (str(Path(sys.executable).parent / binary)

@@ -14,33 +14,23 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from servers import find_shared, require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNER = "https://orcid.org/0000-0000-0000-0000"     # the signer the suite's transform cases were made with
 
 
-def candidates(root: Path = ROOT) -> list[Path]:
-    """The places looked at for the suite, in order."""
-    if os.environ.get("EXOMIRKG_SHARED"):
-        return [Path(os.environ["EXOMIRKG_SHARED"]) / "external" / "nanopub-testsuite"]
-    return [folder / "shared" / "external" / "nanopub-testsuite" for folder in root.parents]
+SUITE = "external/nanopub-testsuite"
 
 
 def find_suite() -> Path | None:
-    """The suite's folder, or None when it is in none of the :func:`candidates`."""
-    return next((path for path in candidates() if (path / "valid").is_dir()), None)
+    """The suite's folder, or None when it is not found."""
+    return find_shared(SUITE, ROOT)
 
 
 def require_suite() -> Path:
     """The suite's folder; when missing, fail under CI and skip elsewhere, saying where it looked."""
-    found = find_suite()
-    if found is None:
-        message = (f"the Nanopublication Test Suite was not found (looked at {', '.join(map(str, candidates()))}); "
-                   "set EXOMIRKG_SHARED to the shared/ folder")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    return require_shared(SUITE, ROOT)
 
 
 def require_module(name: str, install: str) -> ModuleType:

@@ -12,6 +12,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from servers import require_shared
+
 from exomirkg.ids.prefixes import PrefixRegistry
 from exomirkg.ids.namespaces import CLAIM, EXO, ISSUE, OBO
 from exomirkg.curation.review import ReviewText
@@ -20,22 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def shared_check_ids(root: Path = ROOT) -> Path:
-    """The steering repo's ``shared/tools/check_ids.py``: ``$EXOMIRKG_SHARED/tools/check_ids.py`` when
-    that variable is set, else the nearest ``shared/tools/check_ids.py`` beside the checkout ``root``
-    or one of its parents (CI clones the repo with a copy of shared/ beside it). Not found: a failure
-    when ``CI`` is set, else a skip that says where it looked and how to point at it."""
-    if os.environ.get("EXOMIRKG_SHARED"):
-        candidates = [Path(os.environ["EXOMIRKG_SHARED"]) / "tools" / "check_ids.py"]
-    else:
-        candidates = [folder / "shared" / "tools" / "check_ids.py" for folder in root.parents]
-    found = next((path for path in candidates if path.is_file()), None)
-    if found is None:
-        message = (f"shared/tools/check_ids.py was not found (looked at {', '.join(str(c) for c in candidates)}); "
-                   "set EXOMIRKG_SHARED to the shared/ folder")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    """The steering repo's ``shared/tools/check_ids.py`` (see :func:`servers.require_shared`)."""
+    return require_shared("tools/check_ids.py", root)
 
 
 def claims_of(kg, rdf_class=EXO.Claim):
