@@ -339,6 +339,7 @@ class ClaimGraphBuilder:
             p.add((node, EXO.hasIssue, ISSUE[issue_id]))
 
         i = pubinfo
+        i.add((np_iri, RDF.type, NP.Nanopublication))
         i.add((np_iri, DCTERMS.created, literal(created, XSD.date)))
         i.add((np_iri, DCTERMS.creator, literal("exomir-kg curators")))
         i.add((np_iri, DCTERMS.license, URIRef(LICENSE)))
