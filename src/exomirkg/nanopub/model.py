@@ -12,8 +12,9 @@ from typing import Literal as TypingLiteral
 from pyoxigraph import NamedNode, Quad
 
 from ..errors import ExomirError
+from ..ids.namespaces import NP as NP_NAMESPACE
 
-NP = "http://www.nanopub.org/nschema#"
+NP = str(NP_NAMESPACE)
 NPX = "http://purl.org/nanopub/x/"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NANOPUBLICATION = NamedNode(NP + "Nanopublication")
