@@ -87,7 +87,7 @@ RULES: tuple[Rule, ...] = (
     Rule("exomirkg.query.store:QueryError", Exit.UNUSABLE, MESSAGE, "a query cannot be parsed or run"),
     Rule("exomirkg.errors:IdentifierError", Exit.UNUSABLE, MESSAGE, "an identifier (CURIE, miRNA name) cannot be used"),
     Rule("exomirkg.federation.services:ServiceRefused", Exit.UNUSABLE, MESSAGE, "a SERVICE call to an endpoint not allowed"),
-    Rule("exomirkg.web.workers:WorkerStartFailed", Exit.UNUSABLE, MESSAGE, "a query worker of serve cannot open the store"),
+    Rule("exomirkg.web.pool:WorkerStartFailed", Exit.UNUSABLE, MESSAGE, "a query worker of serve cannot open the store"),
     Rule("exomirkg.nanopub.model:MalformedNanopub", Exit.FAILED, MESSAGE,
          "a nanopublication that cannot be made trusty or signed (the findings say why)"),
     Rule("exomirkg.nanopub.model:NanopubError", Exit.UNUSABLE, MESSAGE,

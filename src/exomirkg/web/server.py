@@ -15,7 +15,7 @@ Routes (:data:`ROUTES`, one small handler each):
   overrides the Accept header).
 
 Every query, the pages' included, runs in the query workers under the same limits (timeout, row
-cap, memory, queue; see :mod:`exomirkg.web.workers`); request-derived IRIs reach page queries only as
+cap, memory, queue; see :mod:`exomirkg.web.pool`); request-derived IRIs reach page queries only as
 bound terms (:mod:`exomirkg.web.page_queries`). Requests are bounded too: a body over ``max_body``
 bytes is refused with 413 before it is read, bad lengths and encodings get 400, chunked bodies
 are read within the same bound, and a client that stalls mid-request is dropped after ``socket_timeout``.
@@ -56,7 +56,8 @@ from .pages import (
     query_page,
     result_table,
 )
-from .workers import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, QueryWorkers, ensure_store
+from .pool import QueryWorkers
+from .workers import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, ensure_store
 
 RDF_FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json", "nt": "application/n-triples",
                "trig": "application/trig"}
