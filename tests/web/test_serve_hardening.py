@@ -257,6 +257,26 @@ def test_a_refused_long_query_says_when_to_retry(project, store_dir):
         kg.close()
 
 
+def test_a_query_known_to_run_long_is_refused_without_taking_a_worker(project, store_dir):
+    """Once a query has run long, it is refused at once while the long slots are full: no worker
+    is started, killed or replaced for it."""
+    kg = start(project, store_dir, timeout=4.0, slow_after=0.3, workers=2)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(sparql, kg, SLOW)                 # runs long, holds the one long slot
+            time.sleep(0.3)
+            second = pool.submit(sparql, kg, SLOW)                # goes long: refused, its worker replaced
+            assert second.result()[0] == 503
+            replaced = kg.workers.replaced
+            status, headers, body = sparql(kg, SLOW)              # known long, the slot still held
+            assert status == 503 and b"long quer" in body and headers["Retry-After"] == "1"
+            assert kg.workers.replaced == replaced
+            assert sparql(kg, "ASK {}")[0] == 200
+            assert first.result()[0] == 503                       # the timeout ends the first
+    finally:
+        kg.close()
+
+
 # ------------------------------------------------------------------------------------ FROM / FROM NAMED
 def _count(server, query: str, **params: str) -> int:
     status, _, body = sparql(server, query, "application/sparql-results+json", **params)

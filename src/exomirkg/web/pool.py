@@ -12,7 +12,14 @@ under the server's :class:`~exomirkg.web.jobs.Limits`:
 - **no starvation**: a query still running after ``slow_after`` seconds is *long*; at most
   ``workers - 1`` long queries run at once (a further one is stopped with 503 and Retry-After),
   so at least one worker always serves short queries; at most ``queue`` requests wait for a
-  worker (a further one gets 503 and Retry-After at once).
+  worker (a further one gets 503 and Retry-After at once);
+- **known long queries**: a query that ran long once is remembered (the last
+  :data:`REMEMBERED_LONG` of them); while the long slots are full it is refused at once, without
+  taking a worker, and when a slot is free it holds one from its start. A client that sends the same
+  expensive query again and again therefore never stands in the queue before a short query;
+- **a warm spare**: one worker more than ``workers`` is started and kept ready, so a worker killed
+  for a timeout or a refused long query is replaced at once instead of after its start-up (about
+  half a second: Python, pyoxigraph and the store).
 """
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ import multiprocessing as mp
 import queue
 import signal
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +35,12 @@ from typing import Any
 from ..errors import ExomirError
 from .jobs import Answer, Job, Limits
 from .workers import worker_main
+
+REMEMBERED_LONG = 512
+"""How many distinct queries that ran long the pool remembers (least recently seen forgotten first)."""
+
+SPARES = 1
+"""Workers kept started and idle beyond ``workers``, to replace a killed worker at once."""
 
 
 @dataclass
@@ -51,9 +65,14 @@ class QueryWorkers:
         self._all: list[_Worker] = []
         self._waiting = 0
         self._long = threading.BoundedSemaphore(self.limits.long_queries)
+        self._known_long: OrderedDict[Job, None] = OrderedDict()
+        self._spares: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
+        self.replaced = 0                       # workers killed and replaced so far (timeouts, refusals, deaths)
         for _ in range(self.limits.workers):
             self._idle.put(self._start())
+        for _ in range(SPARES):
+            self._start_in_background(self._spares)
 
     # ----------------------------------------------------------------- workers
     def _start(self) -> _Worker:
@@ -82,61 +101,108 @@ class QueryWorkers:
         with self._lock:
             self._all = [w for w in self._all if w is not worker]
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start its replacement in the background (it joins the pool when ready)."""
-        self._stop(worker)
-
+    def _start_in_background(self, into: queue.Queue[_Worker]) -> None:
+        """Start a worker in a thread; it joins ``into`` (the idle workers or the spares) when ready."""
         def start() -> None:
             if self._closed:
                 return
             try:
-                self._idle.put(self._start())
+                worker = self._start()
             except WorkerStartFailed:
-                pass
+                return
+            if self._closed:                   # the pool closed while this one started
+                self._stop(worker)
+            else:
+                into.put(worker)
         threading.Thread(target=start, daemon=True).start()
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker; a warm spare takes its place at once (a new spare starts in the background),
+        or, with no spare ready, a new worker joins the idle ones when it has started."""
+        self._stop(worker)
+        with self._lock:
+            self.replaced += 1
+        try:
+            self._idle.put(self._spares.get_nowait())
+            self._start_in_background(self._spares)
+        except queue.Empty:
+            self._start_in_background(self._idle)
+
+    def _remember_long(self, job: Job) -> None:
+        with self._lock:
+            self._known_long[job] = None
+            self._known_long.move_to_end(job)
+            while len(self._known_long) > REMEMBERED_LONG:
+                self._known_long.popitem(last=False)
+
+    def _is_known_long(self, job: Job) -> bool:
+        with self._lock:
+            return job in self._known_long
+
+    def _refused_long(self) -> Answer:
+        limits = self.limits
+        return Answer.text(503, f"the server is already running {limits.long_queries} long "
+                                f"quer{'y' if limits.long_queries == 1 else 'ies'} (over {limits.slow_after:g} s) "
+                                "and keeps its other workers for short ones: this query was stopped; "
+                                "try again shortly", retry_after=max(1, round(limits.slow_after)))
 
     # ----------------------------------------------------------------- running
     def run(self, job: Job) -> Answer:
         """Run a job on the next free worker, within the limits; never raises for a bad query."""
-        with self._lock:
-            if self._waiting >= self.limits.queue and self._idle.empty():
-                return Answer.text(503, f"{self._waiting} requests are already waiting for a query worker; "
-                                        "try again shortly", retry_after=1)
-            self._waiting += 1
-        try:
-            worker = self._idle.get(timeout=self.limits.timeout)
-        except queue.Empty:
-            return Answer.text(503, f"no query worker became free within {self.limits.timeout:g} s; try again shortly",
-                               retry_after=max(1, round(self.limits.timeout)))
-        finally:
-            with self._lock:
-                self._waiting -= 1
-        return self._run_on(worker, job)
-
-    def _run_on(self, worker: _Worker, job: Job) -> Answer:
-        limits = self.limits
         holds_long = False
+        if self.limits.timeout > self.limits.slow_after and self._is_known_long(job):
+            if not self._long.acquire(blocking=False):
+                return self._refused_long()        # at once: it would take a worker only to be stopped
+            holds_long = True
         try:
-            worker.connection.send((job, limits.max_rows))
-            if worker.connection.poll(min(limits.slow_after, limits.timeout)):
-                return self._receive(worker)
-            if limits.timeout > limits.slow_after:
-                if not self._long.acquire(blocking=False):
-                    self._replace(worker)
-                    return Answer.text(503, f"the server is already running {limits.long_queries} long "
-                                            f"quer{'y' if limits.long_queries == 1 else 'ies'} (over {limits.slow_after:g} s) "
-                                            "and keeps its other workers for short ones: this query was stopped; "
-                                            "try again shortly", retry_after=max(1, round(limits.slow_after)))
-                holds_long = True
-                if worker.connection.poll(limits.timeout - limits.slow_after):
-                    return self._receive(worker)
-        except (EOFError, OSError):
-            return self._died(worker)
+            with self._lock:
+                if self._waiting >= self.limits.queue and self._idle.empty():
+                    return Answer.text(503, f"{self._waiting} requests are already waiting for a query worker; "
+                                            "try again shortly", retry_after=1)
+                self._waiting += 1
+            try:
+                worker = self._idle.get(timeout=self.limits.timeout)
+            except queue.Empty:
+                return Answer.text(503, f"no query worker became free within {self.limits.timeout:g} s; "
+                                        "try again shortly", retry_after=max(1, round(self.limits.timeout)))
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+            answer, holds_long = self._run_on(worker, job, holds_long)
+            return answer
         finally:
             if holds_long:
                 self._long.release()
+
+    def _run_on(self, worker: _Worker, job: Job, holds_long: bool) -> tuple[Answer, bool]:
+        """The answer of a worker to a job, and whether the job now holds a long-query slot."""
+        limits = self.limits
+        try:
+            worker.connection.send((job, limits.max_rows))
+            if not holds_long:
+                if worker.connection.poll(min(limits.slow_after, limits.timeout)):
+                    return self._receive(worker), False
+                if limits.timeout <= limits.slow_after:
+                    self._replace(worker)
+                    return self._timed_out(), False
+                self._remember_long(job)
+                if not self._long.acquire(blocking=False):
+                    self._replace(worker)
+                    return self._refused_long(), False
+                holds_long = True
+                remaining = limits.timeout - limits.slow_after
+            else:
+                remaining = limits.timeout
+            if worker.connection.poll(remaining):
+                return self._receive(worker), holds_long
+        except (EOFError, OSError):
+            return self._died(worker), holds_long
         self._replace(worker)
-        return Answer.text(503, f"the query ran longer than the server's timeout of {limits.timeout:g} s and was stopped")
+        return self._timed_out(), holds_long
+
+    def _timed_out(self) -> Answer:
+        return Answer.text(503, f"the query ran longer than the server's timeout of {self.limits.timeout:g} s "
+                                "and was stopped")
 
     def _receive(self, worker: _Worker) -> Answer:
         try:
