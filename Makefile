@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-.PHONY: all setup build validate queries reason release lint test clean
+.PHONY: all setup kgx-env build validate queries reason release lint test clean
 
 all: build validate queries reason release
 	@echo "main job done: KG in kg/, release $(VERSION) in dist/$(VERSION)/ (see README for what to query next)"
@@ -18,6 +18,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@command -v java >/dev/null || echo "note: no java on PATH; 'exomirkg reason' (HermiT) needs a JRE: apt-get install default-jre-headless"
 	touch $(STAMP)
+
+# kgx (the Biolink KGX library, to validate the KGX export) in an environment of its own: it pins
+# numpy, Sphinx and mypy versions that the project's environment does not share
+KGX_VENV  ?= .venv-kgx
+KGX_STAMP := $(KGX_VENV)/.installed
+
+kgx-env: $(KGX_STAMP)
+
+$(KGX_STAMP):
+	$(PYTHON) -m venv $(KGX_VENV)
+	$(KGX_VENV)/bin/pip install --quiet 'kgx==2.6.0'
+	touch $(KGX_STAMP)
 
 build: $(STAMP)
 	$(BIN)/exomirkg build
@@ -38,8 +50,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src
 	$(BIN)/mypy
 
-test: $(STAMP)
+test: $(STAMP) $(KGX_STAMP)
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
+	rm -rf $(VENV) $(KGX_VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -54,6 +54,18 @@ def require(binary: str, install: str) -> str:
     pytest.skip(message)
 
 
+def require_kgx() -> Path:
+    """The Python of the kgx environment (``make kgx-env``; or ``EXOMIRKG_KGX_PYTHON``)."""
+    given = os.environ.get("EXOMIRKG_KGX_PYTHON")
+    python = Path(given) if given else Path(__file__).resolve().parents[1] / ".venv-kgx" / "bin" / "python"
+    if python.exists() and list(python.parent.parent.glob("lib/python*/site-packages/kgx/validator.py")):
+        return python
+    message = f"kgx is not installed at {python} (make kgx-env)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_jena() -> None:
     """Java and Debian's Jena jars, for the tests of the Jena engine only (never the others)."""
     require("java", "apt-get install default-jre-headless")

@@ -41,6 +41,13 @@ def _problems(mini, text: str) -> list[str]:
     ("{id: X1, type: role, mirna: miR-451a, role: tumour_suppressor}", 6, "claim id must look like C001"),
     ("{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor, colour: red}", 6, "unknown field 'colour'"),
     ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: exo:Teleportation}", 6, "exo:Teleportation is not declared"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: GO:0006915, hedging: maybe}", 6,
+     "hedging must be one of asserted, suggested, association"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: GO:0006915, hedged: true}", 6, "unknown field 'hedged'"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: GO:0006915, via: CL:0000623}", 6,
+     "via must be a GO or hgnc identifier"),
+    ("{id: C001, type: process, mirna: miR-451a, effect: positive, process: GO:0006915, system: zebrafish}", 6,
+     "system must be one of patients, mouse, cell_lines, primary_cells"),
 ])
 def test_bad_claim_fields(mini, claim, line, message):
     problems = _problems(mini, _statement(claim))
@@ -140,3 +147,32 @@ issues:
         mini.build()
     text = str(caught.value)
     assert "review-issues.yaml:6: quote not found" in text and "unknown claim C999" in text
+
+
+def test_a_statement_gives_its_system_to_its_claims_and_a_claim_may_say_otherwise(mini):
+    mini.write("01.yaml", f"""
+section: Test
+statements:
+  - quote: {GOOD_QUOTE}
+    refs: [78]
+    system: cell_lines
+    claims:
+      - {{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}}
+      - {{id: C002, type: process, mirna: miR-451a, effect: positive, process: GO:0006915, system: mouse}}
+""")
+    claims = {c.id: c for c in mini.build().curation.claims}
+    assert claims["C001"].values["system"] == "cell_lines" and claims["C002"].values["system"] == "mouse"
+    assert claims["C001"].values["hedging"] == "asserted"                 # the default
+
+
+def test_a_bad_system_on_a_statement_is_reported_at_its_line(mini):
+    problems = _problems(mini, f"""
+section: Test
+statements:
+  - quote: {GOOD_QUOTE}
+    refs: [78]
+    system: zebrafish
+    claims:
+      - {{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}}
+""")
+    assert any(p.startswith("kg/curation/claims/01.yaml:5:") and "system must be one of" in p for p in problems), problems

@@ -21,7 +21,7 @@ from exomirkg.dataset import LICENSE_SPDX_ID, REVIEW_DOI
 from exomirkg.publish.fair import CHECKS, fair_check
 from exomirkg.publish.products import CHECKSUMS, PRODUCTS, Product
 from exomirkg.publish.products.context import ProductError
-from exomirkg.publish.products.kgx import KGX_PREFIXES
+from exomirkg.publish.products.kgx import BIOLINK_PREFIX, CURIE_COLUMNS, KGX_PREFIXES
 from exomirkg.publish.products.landing import landing_page
 from exomirkg.publish.release import ReleaseError, release
 from exomirkg.query.store import EmbeddedStore, RemoteStore
@@ -189,13 +189,13 @@ def test_metadata_files_agree_with_the_manifest_and_the_checksums(dist):
         assert hashlib.sha256((folder / rel).read_bytes()).hexdigest() == digest, rel
     for rel, info in manifest["files"].items():
         assert sums[rel] == info["sha256"], rel
-    assert manifest["stats"]["claims"] == 168
+    assert manifest["stats"]["claims"] == 171
 
 
 def test_associations_and_kgx(dist):
     folder = dist / "0.1.0"
     rows = {r["claim"]: r for r in csv.DictReader((folder / "data/associations.tsv").open(), delimiter="\t")}
-    assert len(rows) == 168
+    assert len(rows) == 171
     c131 = rows["C131"]
     assert c131["mirna"] == "hsa-miR-10b-5p" and c131["mirbase_id"] == "MIMAT0000254"
     assert c131["pmid_doi"] == "doi:10.3390/jcm9010281" and "91.1 % sensitivity" in c131["review_quote"]
@@ -205,10 +205,10 @@ def test_associations_and_kgx(dist):
     assert {e["predicate"] for e in edges} <= {"biolink:regulates", "biolink:affects", "biolink:associated_with",
                                                "biolink:biomarker_for", "biolink:target_for", "biolink:located_in",
                                                "biolink:has_attribute"}
-    assert any(e["subject"] == "mirbase:MI0000286" and e["predicate"] == "biolink:regulates" and e["object"] == "hgnc:6770"
+    assert any(e["subject"] == "mirbase:MI0000286" and e["predicate"] == "biolink:regulates" and e["object"] == "HGNC:6770"
                for e in edges)                                     # miR-210 targets SMAD4
     nodes = {n["id"]: n for n in csv.DictReader((folder / "data/kgx_nodes.tsv").open(), delimiter="\t")}
-    assert nodes["hgnc:6770"]["category"] == "biolink:Gene" and nodes["mirbase:MI0000286"]["category"] == "biolink:MicroRNA"
+    assert nodes["HGNC:6770"]["category"] == "biolink:Gene" and nodes["mirbase:MI0000286"]["category"] == "biolink:MicroRNA"
     assert nodes["mirbase.mature:MIMAT0000254"]["category"] == "biolink:MicroRNA"           # a mature miRNA is not a precursor
     assert nodes["cellosaurus:CVCL_5492"]["category"] == "biolink:CellLine"
 
@@ -218,13 +218,14 @@ def test_the_kgx_prefix_map_is_the_registry_and_expands_every_curie(dist, regist
     prefixes = json.loads((folder / "data/kgx_prefixes.jsonld").read_text())["@context"]
     tsv = {row["prefix"]: row for row in csv.DictReader((Path(__file__).parents[2] / "ontology/prefixes.tsv").open(),
                                                         delimiter="\t")}
-    both = set(prefixes) & set(tsv)
-    assert {"mirbase", "mirbase.mature", "hgnc", "GO", "CL", "MONDO", "CHEBI", "cellosaurus", "exo", "pubmed"} <= both
-    assert {p: prefixes[p] for p in both} == {p: tsv[p]["uri_prefix"] for p in both}
-    assert set(prefixes) - set(tsv) <= set(KGX_PREFIXES) and not set(KGX_PREFIXES) & set(tsv)
-    assert {p: prefixes[p] for p in set(prefixes) - set(tsv)} == {p: KGX_PREFIXES[p] for p in set(prefixes) - set(tsv)}
-    curie_columns = {"id", "category", "provided_by", "subject", "predicate", "object", "original_predicate",
-                     "publications", "primary_knowledge_source"}
+    ours = {BIOLINK_PREFIX.get(p, p): row for p, row in tsv.items()}        # the registry, under Biolink's names
+    both = set(prefixes) & set(ours)
+    assert {"mirbase", "mirbase.mature", "HGNC", "GO", "CL", "MONDO", "CHEBI", "cellosaurus", "exo", "PMID"} <= both
+    assert {p: prefixes[p] for p in both} == {p: ours[p]["uri_prefix"] for p in both}
+    assert set(prefixes) - set(ours) <= set(KGX_PREFIXES) and not set(KGX_PREFIXES) & set(ours)
+    assert {p: prefixes[p] for p in set(prefixes) - set(ours)} == {p: KGX_PREFIXES[p] for p in set(prefixes) - set(ours)}
+    curie_columns = CURIE_COLUMNS
+    assert {"id", "subject", "object", "publications", "anatomical_context_qualifier", "exomir_comparison"} <= curie_columns
     used = set()
     for name in ("data/kgx_nodes.tsv", "data/kgx_edges.tsv"):
         for row in csv.DictReader((folder / name).open(), delimiter="\t"):
@@ -232,8 +233,9 @@ def test_the_kgx_prefix_map_is_the_registry_and_expands_every_curie(dist, regist
                 for curie in filter(None, row[column].split("|")):
                     prefix = curie.split(":", 1)[0]
                     assert prefix in prefixes, (name, column, curie)          # every CURIE expands with the map
-                    if prefix in tsv:
-                        assert str(registry.parse(curie)) == curie, curie     # in canonical form, matching its pattern
+                    if prefix in ours:
+                        ours_curie = f"{ours[prefix]['prefix']}:{curie.split(':', 1)[1]}"
+                        assert str(registry.parse(ours_curie)) == ours_curie, curie   # canonical, matching its pattern
                     used.add(prefix)
     assert used == set(prefixes)                                          # and the map holds no prefix the files do not use
 

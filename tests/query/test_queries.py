@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from exomirkg.cli import main
+from exomirkg.ids.namespaces import EXO
 from exomirkg.query.catalogue import SERVICE_LINE, BadParameter, UnknownQuery, examples_graph, find, page_clause, values_line
 from exomirkg.query.store import EmbeddedStore
 
@@ -229,7 +230,12 @@ def test_biomarkers_and_their_numbers(ask):
     assert [(r["mirna"], r["sensitivity"], r["specificity"], r["auc"]) for r in perf] == [("miR-10b-5p", "0.911", "0.75", "0.932")]
     diagnostic = {r["mirna"] for r in ask("biomarker-performance", use="https://w3id.org/exomir-kg/ontology/DiagnosticUse")}
     assert diagnostic == {"miR-21", "miR-18a", "miR-221", "miR-222", "miR-224", "miR-101", "miR-106b", "miR-122",
-                          "miR-195", "miR-665"}
+                          "miR-195", "miR-665", "miR-96"}
+    # [118]: "much more accurate than plasma microRNAs and AFP levels" is asserted; "promising" is suggested
+    hedging = {(r["mirna"], r["useLabel"], r["hedging"]) for r in ask("biomarker-performance", use="*")
+               if r["reference"] == "118"}
+    assert hedging == {(m, "diagnosis", "asserted") for m in ("miR-122", "miR-21", "miR-96")} | \
+        {(m, "early detection", "suggested") for m in ("miR-122", "miR-21", "miR-96")}
 
 
 def test_prognosis_drug_response_and_immune_effects(ask):
@@ -259,6 +265,12 @@ def test_opposite_directions_and_review_issues(ask):
     opposite = ask("opposite-directions")
     assert {r["mirna"] for r in opposite} == {"miR-122"}
     assert {r["upReference"] for r in opposite} == {"41"} and {r["downReference"] for r in opposite} == {"43", "118"}
+    # up in serum vs liver cirrhosis [41] and down vs chronic hepatitis B [43]: two comparisons, no conflict;
+    # up vs liver cirrhosis [41] and down vs liver cirrhosis [118]: the studies disagree
+    kinds = {(r["upClaim"].rsplit("/", 1)[1], r["downClaim"].rsplit("/", 1)[1]): r["kind"] for r in opposite}
+    assert kinds[("C004", "C121")] == "different comparison"
+    assert kinds[("C004", "C138")] == "conflict between studies"
+    assert kinds[("C005", "C138")] == "different comparison"          # healthy controls vs cirrhosis
     issues = {r["issue"].rsplit("/", 1)[1]: r for r in ask("review-issues")}
     assert len(issues) == 8
     assert issues["I01"]["kind"] == "donor_conflict" and as_set(issues["I01"]["claims"]) == {"C061", "C146"}
@@ -336,8 +348,11 @@ def test_mirna_overview_arms_hedges_blocks_provenance_genes_counts(ask, built):
     arms = {r["mirna"]: as_set(r["matureProducts"]) for r in ask("arm-unspecified")}
     assert arms["miR-21"] == {"hsa-miR-21-5p", "hsa-miR-21-3p"}
     assert "miR-23a-3p" not in arms and "miR-638" not in arms
-    assert {r["mirna"] for r in ask("hedged-claims")} == {"miR-21", "miR-10b", "miR-320a", "miR-199a-3p", "miR-10b-5p",
-                                                          "miR-122", "miR-96"}
+    suggested = {r["mirna"] for r in ask("hedged-claims", level=f"{EXO}SuggestedLevel")}
+    assert suggested == {"miR-21", "miR-10b", "miR-320a", "miR-199a-3p", "miR-10b-5p", "miR-122", "miR-96"}
+    association = {r["mirna"] for r in ask("hedged-claims", level=f"{EXO}AssociationLevel")}
+    assert association == {"miR-21", "miR-26a", "miR-122", "miR-146a", "miR-155", "miR-182"}     # C081-C092
+    assert {r["hedging"] for r in ask("hedged-claims")} == {"suggested", "association only"}
     blocks = ask("block-citations")
     assert {r["mirna"] for r in blocks} == {"miR-21", "miR-26a", "miR-122", "miR-146a", "miR-155", "miR-182"}
     assert all(as_set(r["references"]) == {"57", "97", "98", "99", "100", "101", "102"} for r in blocks)

@@ -6,7 +6,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from exomirkg.ids.namespaces import CLAIM, EXO, NANOPUB, NP, OBO, REFERENCE
+from exomirkg.ids.namespaces import CLAIM, EXO, NANOPUB, NP, OBO, PANEL, REFERENCE
 
 MI = "https://identifiers.org/mirbase:"
 MIMAT = "https://identifiers.org/mirbase.mature:"
@@ -99,9 +99,9 @@ def test_prognosis_therapeutic_role_panel_exosome_and_block_citation(mini):
     mini.write("01.yaml", FIXTURE)
     ds = mini.build().dataset
     assert (CLAIM["C010"], EXO.outcome, EXO.DiseaseFreeSurvival) in _assertion(ds, "C010")
-    assert (CLAIM["C011"], EXO.hedged, Literal(True)) in _assertion(ds, "C011")
+    assert (CLAIM["C011"], EXO.hedgingLevel, EXO.SuggestedLevel) in _assertion(ds, "C011")
     assert (URIRef(MIMAT + "MIMAT0001631"), EXO.hasTumourRole, EXO.TumourSuppressorRole) in _assertion(ds, "C012")
-    panel = URIRef(f"{CLAIM['C013']}/panel")
+    panel = PANEL["C013"]
     members = set(_assertion(ds, "C013").objects(panel, EXO.panelMember))
     assert members == {URIRef(MI + "MI0000442"), URIRef(MI + "MI0000253"), URIRef(HGNC + "317")}
     exo_claim = _assertion(ds, "C014")

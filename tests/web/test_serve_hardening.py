@@ -364,7 +364,8 @@ def test_every_kind_of_minted_iri_dereferences_to_html(server):
     for kind, iri in examples.items():
         status, headers, page = fetch(server.base_url + "/" + iri[len("https://w3id.org/exomir-kg/"):], browser)
         assert status == 200 and headers["Content-Type"].startswith("text/html"), (kind, iri, status)
-    for path, marker in (("/np/C051", b"assertion"), ("/np/C051/assertion", b"named graph"),
+    for path, marker in (("/claim/C004/edge/1", b"qualified edge"), ("/panel/C010", b"panel of"),
+                         ("/np/C051", b"assertion"), ("/np/C051/assertion", b"named graph"),
                          ("/graph/entities", b"named graph"), ("/dataset", b"dataset")):
         status, headers, page = fetch(server.base_url + path, browser)
         assert status == 200 and headers["Content-Type"].startswith("text/html") and marker in page, path

@@ -71,7 +71,9 @@ def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every:
     claims = []
     for index in range(size):
         ctype = types[order[index % len(order)]]
-        values: dict = {"condition": Curie("MONDO", "0007256"), "evidence": rng.choice(evidence)}
+        values: dict = {"condition": Curie("MONDO", "0007256"), "evidence": rng.choice(evidence),
+                        "hedging": rng.choice(["asserted", "asserted", "asserted", "suggested", "association"]),
+                        "system": rng.choice(["patients", "mouse", "cell_lines"])}
         if ctype.name == "expression":
             values.update(direction=rng.choice(["up", "down"]), comparison=rng.choice(comparisons), biofluid=rng.choice(fluids))
         elif ctype.name == "target":

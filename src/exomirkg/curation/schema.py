@@ -28,6 +28,7 @@ class FieldSpec:
     measure: str | None = None
     default: Any = None
     description: str = ""
+    qualifier: bool = False      # the claim is true only in this context: its direct edges carry it
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _field_spec(name: str, spec: Lined) -> FieldSpec:
         prefixes=tuple(spec.get("prefixes", ())), values=dict(spec.get("values", {})),
         pattern=spec.get("pattern"), minimum=spec.get("min"), maximum=spec.get("max"),
         measure=spec.get("measure"), default=plain(spec.get("default")),
-        description=spec.get("description", ""))
+        description=spec.get("description", ""), qualifier=bool(spec.get("qualifier", False)))
 
 
 def _claim_type(name: str, spec: Lined) -> ClaimTypeSpec:
@@ -125,6 +126,8 @@ def _field_spec_problems(file: str, name: str, spec: Any, line: int) -> Problems
             problems.append(CurationProblem(file, line_of(spec, "pattern"), f"field {name!r}: bad pattern: {error}"))
     if "values" in spec and not isinstance(spec["values"], Lined):
         problems.append(CurationProblem(file, line_of(spec, "values"), f"field {name!r}: values must be a mapping"))
+    if "qualifier" in spec and not isinstance(spec["qualifier"], bool):
+        problems.append(CurationProblem(file, line_of(spec, "qualifier"), f"field {name!r}: qualifier must be true or false"))
     if "prefixes" in spec and not is_text_list(spec["prefixes"]):
         problems.append(CurationProblem(file, line_of(spec, "prefixes"), f"field {name!r}: prefixes must be a list"))
     return problems

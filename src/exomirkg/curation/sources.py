@@ -189,6 +189,10 @@ def _parse_value(ctx: _Context, spec: FieldSpec, raw: Any) -> Any:
     raise ValueError(f"unknown field kind {spec.kind}")
 
 
+INHERITED_FIELDS = ("evidence", "system")
+"""Fields a statement may give for all its claims (a claim's own value wins)."""
+
+
 def _check_claim(ctx: _Context, file: str, statement: Lined, record: Any, section: str,
                  refs: list[int], block: bool, seen: dict[str, str]) -> Claim | None:
     if not isinstance(record, Lined):
@@ -251,12 +255,13 @@ def _check_claim(ctx: _Context, file: str, statement: Lined, record: Any, sectio
     for name, spec in ctx.schema.fields.items():
         if spec.default is not None and name not in values and ok:
             values[name] = _parse_value(ctx, spec, spec.default)
-    if "evidence" not in record and "evidence" in statement:
-        try:
-            values["evidence"] = _parse_value(ctx, ctx.schema.statement_fields["evidence"], statement["evidence"])
-        except (ExomirError, ValueError) as error:
-            ctx.problem(file, line_of(statement, "evidence"), str(error))
-            ok = False
+    for name in INHERITED_FIELDS:           # a statement's value holds for each of its claims without one
+        if name not in record and name in statement and name in ctx.schema.fields:
+            try:
+                values[name] = _parse_value(ctx, ctx.schema.fields[name], statement[name])
+            except (ExomirError, ValueError) as error:
+                ctx.problem(file, line_of(statement, name), str(error))
+                ok = False
     if not ok:
         return None
     mirnas = tuple(values.pop("mirna", ()))

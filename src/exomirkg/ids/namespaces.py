@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 BASE = "https://w3id.org/exomir-kg/"
 EXO = Namespace(BASE + "ontology/")
 CLAIM = Namespace(BASE + "claim/")
+PANEL = Namespace(BASE + "panel/")
 NANOPUB = Namespace(BASE + "np/")
 REFERENCE = Namespace(BASE + "reference/")
 QUOTE = Namespace(BASE + "quote/")
@@ -30,7 +31,7 @@ DATASET_IRI = BASE + "dataset"
 ENTITIES_GRAPH = GRAPH["entities"]
 
 PREFIXES = {
-    "exo": EXO, "claim": CLAIM, "exonp": NANOPUB, "ref": REFERENCE, "quote": QUOTE, "issue": ISSUE,
+    "exo": EXO, "claim": CLAIM, "panel": PANEL, "exonp": NANOPUB, "ref": REFERENCE, "quote": QUOTE, "issue": ISSUE,
     "np": NP, "cito": CITO, "obo": OBO, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS,
     "rdfs": RDFS, "owl": OWL, "xsd": XSD, "vann": VANN,
     "mirbase": Namespace("https://identifiers.org/mirbase:"),
@@ -79,6 +80,7 @@ __all__ = [
     "OBO",
     "ONTOLOGY_IRI",
     "OWL",
+    "PANEL",
     "PREFIXES",
     "PROV",
     "QUOTE",

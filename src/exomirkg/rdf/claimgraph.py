@@ -26,9 +26,10 @@ from typing import TextIO
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from ..curation.schema import FieldSpec
 from ..curation.sources import Claim, Curation, Quote, ReviewIssue
 from ..dataset import LICENSE, REVIEW_DOI, REVIEW_DOI_IRI
-from ..ids.namespaces import CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PREFIXES, QUOTE, REFERENCE
+from ..ids.namespaces import CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PANEL, PREFIXES, QUOTE, REFERENCE
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
 
@@ -274,17 +275,20 @@ class ClaimGraphBuilder:
         subjects: list[URIRef] = []
         if claim.mirnas:
             nodes = [n for resolved in claim.mirnas for n in self.describe_mirna(resolved)]
-            if len(claim.mirnas) > 1:         # a panel of markers
-                panel = URIRef(f"{node}/panel")
+            for mirna in nodes:
+                a.add((node, EXO.mirna, mirna))
+            subjects = nodes
+            if len(claim.mirnas) > 1:         # a panel of markers: one entity, the subject of the claim's edges
+                panel = PANEL[claim.id]
                 a.add((node, EXO.panel, panel))
                 a.add((panel, RDF.type, EXO.BiomarkerPanel))
+                a.add((panel, RDFS.label, literal("panel of " + (claim.values.get("as_written") or
+                                                                 ", ".join(r.text_name for r in claim.mirnas)))))
                 for member in nodes:
                     a.add((panel, EXO.panelMember, member))
                 for member in claim.values.get("panel_markers", []):
                     a.add((panel, EXO.panelMember, self.describe(member)))
-            for mirna in nodes:
-                a.add((node, EXO.mirna, mirna))
-            subjects = nodes
+                subjects = [panel]
             a.add((node, EXO.mirnaAsWritten, literal(claim.values.get("as_written") or
                                                      " / ".join(r.text_name for r in claim.mirnas))))
             a.add((node, EXO.armUnspecified, literal(not all(r.arm_specified for r in claim.mirnas))))
@@ -295,34 +299,17 @@ class ClaimGraphBuilder:
             if spec.measure:
                 m = URIRef(f"{node}/{name}")
                 a.add((node, EXO.hasMeasurement, m))
+                if len(claim.mirnas) > 1:
+                    a.add((PANEL[claim.id], EXO.hasMeasurement, m))    # the panel's own figure
                 a.add((m, RDF.type, EXO.Measurement))
                 measure = Curie(*spec.measure.split(":"))
                 a.add((m, EXO.measures, self.describe(measure)))
                 a.add((m, RDFS.label, literal(f"{name} of {claim.id}")))
                 a.add((m, EXO.value, literal(f"{value:.3f}".rstrip("0").rstrip("."), XSD.decimal)))
                 continue
-            prop = EXO[spec.predicate]
-            if spec.kind == "curie":
-                a.add((node, prop, self.describe(value)))
-            elif spec.kind == "enum":
-                a.add((node, prop, EXO[spec.values[value]]))
-            elif spec.kind == "bool":
-                a.add((node, prop, literal(value)))
-            else:
-                a.add((node, prop, literal(value)))
-        for edge in claim.type.edges:
-            if any(claim.values.get(k) != v for k, v in edge.when.items()):
-                continue
-            target = claim.values.get(edge.object_field)
-            if target is None:
-                continue
-            if edge.object_field == "role":
-                obj = EXO[self.schema_fields["role"].values[target]]
-            else:
-                obj = self.describe(target)
-            for subject in subjects:
-                a.add((subject, EXO[edge.predicate], obj))
-
+            for term in self._terms(spec, value):
+                a.add((node, EXO[spec.predicate], term))
+        self._add_edges(claim, node, subjects, a)
         p = provenance
         p.add((assertion.identifier, PROV.wasDerivedFrom, REVIEW))
         p.add((assertion.identifier, EXO.describesClaim, node))
@@ -346,6 +333,46 @@ class ClaimGraphBuilder:
         i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
         i.add((np_iri, RDFS.label, literal(f"nanopublication of claim {claim.id}")))
         i.add((np_iri, PROV.wasDerivedFrom, REVIEW))
+
+    def _terms(self, spec: FieldSpec, value: object) -> list[str]:
+        """The RDF terms of one field value: entities described, enum values as exo terms, literals."""
+        if spec.kind == "curie":
+            return [self.describe(value)]                       # type: ignore[arg-type]
+        if spec.kind == "curies":
+            return [self.describe(v) for v in value]            # type: ignore[attr-defined]
+        if spec.kind == "enum":
+            return [EXO[spec.values[value]]]                     # type: ignore[index]
+        return [literal(value)]
+
+    def _add_edges(self, claim: Claim, node: URIRef, subjects: list[URIRef], a: QuadGraph) -> None:
+        """The claim's direct edges, each also as a qualified edge (``claim/C001/edge/1``, an
+        ``rdf:Statement``) that carries the claim's qualifier fields (schema.yaml ``qualifier: true``):
+        a direct edge never says more than its claim without its context one hop away."""
+        qualifiers = [(self.schema_fields[name], value) for name, value in sorted(claim.values.items())
+                      if self.schema_fields[name].qualifier]
+        index = 0
+        for edge in claim.type.edges:
+            if any(claim.values.get(k) != v for k, v in edge.when.items()):
+                continue
+            target = claim.values.get(edge.object_field)
+            if target is None:
+                continue
+            if edge.object_field == "role":
+                obj = EXO[self.schema_fields["role"].values[target]]
+            else:
+                obj = self.describe(target)
+            for subject in subjects:
+                a.add((subject, EXO[edge.predicate], obj))
+                index += 1
+                qualified = URIRef(f"{node}/edge/{index}")
+                a.add((qualified, RDF.type, EXO.QualifiedEdge))
+                a.add((qualified, RDF.subject, subject))
+                a.add((qualified, RDF.predicate, EXO[edge.predicate]))
+                a.add((qualified, RDF.object, obj))
+                a.add((qualified, EXO.edgeOf, node))
+                for spec, value in qualifiers:
+                    for term in self._terms(spec, value):
+                        a.add((qualified, EXO[spec.predicate], term))
 
     def claim_label(self, claim: Claim) -> str:
         who = claim.values.get("as_written") or " + ".join(r.text_name for r in claim.mirnas) \

@@ -42,8 +42,8 @@ REFERENCES = PREFIXES + """SELECT ?this ?n ?title ?status ?doi ?pmid ?retraction
     BIND(COALESCE(?x, "") AS ?retraction) } ORDER BY ?n"""
 ISSUES = PREFIXES + """SELECT ?this ?issue ?kind ?comment WHERE { ?this exo:hasIssue ?issue .
     ?issue exo:issueKind ?kind ; rdfs:comment ?comment } ORDER BY ?issue"""
-FLAGS = PREFIXES + """SELECT ?this ?retracted ?hedged WHERE { ?this exo:restsOnRetractedStudy ?retracted
-    OPTIONAL { ?this exo:hedged ?hedged } }"""
+FLAGS = PREFIXES + """SELECT ?this ?retracted ?hedging WHERE { ?this exo:restsOnRetractedStudy ?retracted
+    OPTIONAL { ?this exo:hedgingLevel ?level FILTER(?level != exo:AssertedLevel) ?level rdfs:label ?hedging } }"""
 ENTITY_FACTS = PREFIXES + """SELECT ?this ?p ?name ?v ?vl WHERE { ?this ?p ?v FILTER(?p != rdfs:label)
     OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
     BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) } ORDER BY ?name ?v LIMIT 1000"""
@@ -144,7 +144,7 @@ class ClaimView:
     references: list[tuple[str, ...]]
     issues: list[tuple[str, ...]]
     retracted: bool
-    hedged: bool
+    hedging: str                                # the hedging level's label; empty when asserted
 
 
 def _facts(result: QueryResult, skip: tuple[str, ...], names: dict[str, str]) -> list[tuple[str, Term, str]]:
@@ -172,10 +172,10 @@ def claim(run: Runner, iri: str) -> ClaimView:
     references = [tuple(text_of(t) for t in row) for row in column(
         rows(run, REFERENCES, this=iri), "n", "title", "status", "doi", "pmid", "retraction")]
     issues = [tuple(text_of(t) for t in row) for row in column(rows(run, ISSUES, this=iri), "issue", "kind", "comment")]
-    flags = column(rows(run, FLAGS, this=iri), "retracted", "hedged")
-    retracted, hedged = (text_of(flags[0][0]) == "true", text_of(flags[0][1]) == "true") if flags else (False, False)
+    flags = column(rows(run, FLAGS, this=iri), "retracted", "hedging")
+    retracted, hedging = (text_of(flags[0][0]) == "true", text_of(flags[0][1])) if flags else (False, "")
     return ClaimView(claim_id, label(run, iri) or claim_id, facts, provenance, quotes, references, issues,
-                     retracted, hedged)
+                     retracted, hedging)
 
 
 @dataclass

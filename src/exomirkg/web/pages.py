@@ -88,12 +88,12 @@ CONSTRUCT and DESCRIBE). Every IRI of the KG resolves here with content negotiat
 
 
 def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quotes: list[tuple],
-               references: list[tuple], issues: list[tuple], label: str, retracted: bool, hedged: bool) -> bytes:
+               references: list[tuple], issues: list[tuple], label: str, retracted: bool, hedging: str) -> bytes:
     flags = ""
     if retracted:
         flags += '<span class="flag retracted">rests on a retracted study</span>'
-    if hedged:
-        flags += '<span class="flag hedged">hedged: the review\'s interpretation</span>'
+    if hedging:
+        flags += f'<span class="flag hedged">hedged: {escape(hedging)}</span>'
     if issues:
         flags += '<span class="flag issue">the review has a problem here</span>'
     fact_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, label)}</td></tr>" for p, v, label in facts)

@@ -8,7 +8,7 @@ Routes (:data:`ROUTES`, one small handler each):
   service description. Updates are refused (403): the endpoint is read-only.
 - ``/.well-known/void``: the VoID description; ``/.well-known/sparql-examples``: the stored queries.
 - ``/``: the landing page; ``/query?name=..`` or ``/query?q=..``: a query's results as HTML.
-- ``/claim/C001``, ``/np/C001``, ``/np/C001/assertion``, ``/graph/entities``, ``/reference/117``,
+- ``/claim/C001``, ``/claim/C001/edge/1``, ``/panel/C010``, ``/np/C001``, ``/np/C001/assertion``, ``/graph/entities``, ``/reference/117``,
   ``/quote/..``, ``/issue/I01``, ``/ontology/Term``, ``/dataset``, ``/mirna/MIMAT0000254``,
   ``/entity?iri=..``: every IRI of the KG, dereferenced with content negotiation (HTML for a
   browser; Turtle, JSON-LD, N-Triples, and TriG for nanopublications and graphs; ``?format=``
@@ -317,7 +317,7 @@ def html_of(kg: KnowledgeGraphServer, iri: str, claim_id: str | None, nanopub: t
     if claim_id is not None:
         view = page_queries.claim(run, iri)
         return claim_page(view.claim_id, view.facts, view.provenance, view.quotes, view.references, view.issues,
-                          view.label, view.retracted, view.hedged)
+                          view.label, view.retracted, view.hedging)
     if nanopub is not None and not nanopub[1]:
         parts = {part: page_queries.graph(run, graph_iri).triples
                  for part, graph_iri in page_queries.graph_iris(nanopub[0]).items()}
@@ -346,7 +346,7 @@ ROUTES: dict[str, tuple[Handler, tuple[str, ...]]] = {
 PREFIX_ROUTES: list[tuple[str, tuple[Handler, tuple[str, ...]]]] = [
     ("/mirna/", (mirna, ("GET", "HEAD"))),
     *[(prefix, (minted, ("GET", "HEAD"))) for prefix in
-      ("/claim/", "/np/", "/reference/", "/quote/", "/issue/", "/ontology/", "/graph/")],
+      ("/claim/", "/panel/", "/np/", "/reference/", "/quote/", "/issue/", "/ontology/", "/graph/")],
 ]
 
 

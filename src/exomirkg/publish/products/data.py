@@ -74,8 +74,9 @@ def associations(ctx: ReleaseContext) -> Files:
         flags = []
         if graph.value(claim, EXO.restsOnRetractedStudy) == Literal(True):
             flags.append("retracted_study")
-        if graph.value(claim, EXO.hedged) == Literal(True):
-            flags.append("hedged")
+        hedging = graph.value(claim, EXO.hedgingLevel)
+        if hedging is not None and hedging != EXO.AssertedLevel:
+            flags.append("hedged:" + str(hedging).rsplit("/", 1)[1].removesuffix("Level").lower())
         if graph.value(claim, EXO.armUnspecified) == Literal(True):
             flags.append("arm_unspecified")
         if graph.value(claim, EXO.blockCitation) == Literal(True):
