@@ -5,9 +5,9 @@ that one of them has and the other does not."""
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from exomirkg.curation.schema import CurationSchema
 from exomirkg.ids.namespaces import EXO
@@ -80,3 +80,17 @@ def test_every_qualifier_field_is_a_declared_property_of_qualified_edges(schema,
     edge_shape = URIRef("https://w3id.org/exomir-kg/shapes/QualifiedEdgeShape")
     paths = {shapes.value(p, SH.path) for p in _property_shapes(shapes, edge_shape)}
     assert EXO.hedgingLevel in paths                      # every edge says how firmly it is stated
+
+
+def test_the_shapes_know_every_exo_phenotype_of_the_ontology(shapes, project):
+    ontology = Graph().parse(project.root / "ontology" / "exomir.ttl")
+    phenotypes = set(ontology.subjects(URIRef(str(RDFS.subClassOf)), EXO.TumourPhenotype))
+    shape = URIRef("https://w3id.org/exomir-kg/shapes/PhenotypeShape")
+    assert _list(shapes, shapes.value(shape, SH["in"])) == phenotypes
+
+
+def test_the_shapes_know_every_kind_of_review_issue(shapes):
+    from exomirkg.curation.sources import ISSUE_KINDS
+    lists = [_list(shapes, shapes.value(p, SH["in"])) for p in shapes.subjects(SH.path, EXO.issueKind)
+             if shapes.value(p, SH["in"]) is not None]
+    assert lists == [{Literal(kind) for kind in ISSUE_KINDS}]

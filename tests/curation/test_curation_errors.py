@@ -176,3 +176,59 @@ statements:
       - {{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}}
 """)
     assert any(p.startswith("kg/curation/claims/01.yaml:5:") and "system must be one of" in p for p in problems), problems
+
+
+def test_an_issue_quote_split_by_an_unquoted_comma_is_refused(mini):
+    """YAML reads {quote: a, b c, location: ...} as a mapping with a key 'b c': refused, not shortened to 'a'."""
+    mini.write("01.yaml", _statement("{id: C001, type: role, mirna: miR-451a, role: tumour_suppressor}"))
+    mini.write_issues("""
+issues:
+  - id: I01
+    kind: table_text_conflict
+    section: Test
+    description: test
+    quotes:
+      - {quote: miR-122, miR-148a and AFP Serum Distinguish early HCC from liver cirrhosis, location: Table 2 row 4}
+    claims: [C001]
+""")
+    with pytest.raises(CurationError) as caught:
+        mini.build()
+    assert "review-issues.yaml:7: issue I01: a quote has quote, location and section only, not " \
+           "'miR-148a and AFP Serum Distinguish early HCC from liver cirrhosis'" in str(caught.value)
+
+
+ROW = "miR-451a Downregulated LPIN1 Promote apoptosis in HCC and endothelial cells"
+
+
+def _table_row(cells: str, location: str = "Table 1 row 5") -> str:
+    return f"""
+section: Test
+statements:
+  - quote: {ROW}
+    location: {location}
+    refs: [78]
+    cells: {cells}
+    claims:
+      - {{id: C001, type: target, mirna: miR-451a, gene: HGNC:13345}}
+"""
+
+
+def test_a_table_rows_cells_are_kept_in_column_order(mini):
+    mini.write("01.yaml", _table_row('[miR-451a, "", "", Downregulated, LPIN1, Promote apoptosis in HCC and endothelial cells, "[78]"]'))
+    (quote,) = mini.build().curation.claims[0].quotes
+    assert quote.cells[0] == ("Exosomal MicroRNA", "miR-451a") and quote.cells[1] == ("Parental cells", "")
+    assert quote.cells[-1] == ("References", "[78]")
+
+
+@pytest.mark.parametrize("cells, location, message", [
+    ('[miR-451a, Downregulated, LPIN1, "[78]"]', "Table 1 row 5", "cells must be a list of 7 texts, one per column of Table 1"),
+    ('[miR-451a, "", "", Upregulated, LPIN1, Promote apoptosis in HCC and endothelial cells, "[78]"]', "Table 1 row 5",
+     "the cells, joined, are not the row's quote"),
+    ('[miR-451a, "", "", Downregulated, LPIN1, Promote apoptosis in HCC and endothelial cells, "[77]"]', "Table 1 row 5",
+     "must be the row's references as printed, '[78]'"),
+    ('[miR-451a, "", "", Downregulated, LPIN1, Promote apoptosis in HCC and endothelial cells, "[78]"]', "text",
+     "cells belong to a table row"),
+])
+def test_bad_table_cells(mini, cells, location, message):
+    problems = _problems(mini, _table_row(cells, location))
+    assert any(p.startswith("kg/curation/claims/01.yaml:6:") and message in p for p in problems), problems

@@ -189,13 +189,13 @@ def test_metadata_files_agree_with_the_manifest_and_the_checksums(dist):
         assert hashlib.sha256((folder / rel).read_bytes()).hexdigest() == digest, rel
     for rel, info in manifest["files"].items():
         assert sums[rel] == info["sha256"], rel
-    assert manifest["stats"]["claims"] == 171
+    assert manifest["stats"]["claims"] == 178
 
 
 def test_associations_and_kgx(dist):
     folder = dist / "0.1.0"
     rows = {r["claim"]: r for r in csv.DictReader((folder / "data/associations.tsv").open(), delimiter="\t")}
-    assert len(rows) == 171
+    assert len(rows) == 178
     c131 = rows["C131"]
     assert c131["mirna"] == "hsa-miR-10b-5p" and c131["mirbase_id"] == "MIMAT0000254"
     assert c131["pmid_doi"] == "doi:10.3390/jcm9010281" and "91.1 % sensitivity" in c131["review_quote"]

@@ -4,6 +4,7 @@ Expected answers were written from reading the review, not from the queries' out
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -242,12 +243,14 @@ def test_prognosis_drug_response_and_immune_effects(ask):
     assert {(r["mirna"], r["effect"], r["outcomeLabel"]) for r in ask("prognosis")} == {
         ("miR-215-5p", "negative effect", "disease-free survival"), ("miR-92b", "positive effect", "recurrence after surgery")}
     assert {(r["mirna"], r["responseLabel"], r["drugLabel"]) for r in ask("drug-response")} == {
-        ("miR-32-5p", "drug resistance", "5-fluorouracil"), ("miR-744", "drug sensitivity", "sorafenib"),
-        ("miR-199a-3p", "drug sensitivity", "cisplatin")}
+        ("miR-744", "drug sensitivity", "sorafenib"), ("miR-199a-3p", "drug sensitivity", "cisplatin")}
+    # [58] says "multidrug resistance", no drug: a process claim, not narrowed to 5-fluorouracil (C018)
+    assert {(r["mirna"], r["effect"]) for r in ask("mirnas-affecting-process", process="exo:MultidrugResistance")} == {
+        ("miR-32-5p", "positive effect")}
     assert {(r["mirna"], r["effect"], r["targetLabel"]) for r in ask("immune-effects")} == {
         ("miR-23a-3p", "positive effect", "CD274"), ("miR-23a-3p", "negative effect", "T cell activation"),
         ("miR-23a-3p", "positive effect", "immune escape"), ("miR-92b", "negative effect", "CD69"),
-        ("miR-92b", "negative effect", "natural killer cell mediated cytotoxicity"),
+        ("miR-92b", "negative effect", "natural killer cell mediated cytotoxicity directed against tumor cell target"),
         ("miR-449c-5p", "negative effect", "immune escape")}
 
 
@@ -272,7 +275,11 @@ def test_opposite_directions_and_review_issues(ask):
     assert kinds[("C004", "C138")] == "conflict between studies"
     assert kinds[("C005", "C138")] == "different comparison"          # healthy controls vs cirrhosis
     issues = {r["issue"].rsplit("/", 1)[1]: r for r in ask("review-issues")}
-    assert len(issues) == 8
+    assert len(issues) == 15
+    assert issues["I09"]["kind"] == "cross_study_conflict" and as_set(issues["I09"]["claims"]) == {"C004", "C121", "C138"}
+    assert issues["I10"]["kind"] == "cargo_conflict" and "C110" in as_set(issues["I10"]["claims"])
+    assert {issues[i]["kind"] for i in ("I11", "I12", "I13", "I14", "I15")} == {
+        "text_slip", "arm_from_table", "text_vs_source", "table_text_conflict"}
     assert issues["I01"]["kind"] == "donor_conflict" and as_set(issues["I01"]["claims"]) == {"C061", "C146"}
     assert issues["I02"]["kind"] == "direction_conflict_with_source"
     assert sum(r["kind"] == "text_slip" for r in issues.values()) >= 2
@@ -294,8 +301,8 @@ TABLE_1 = {   # row: (miRNAs, parental cells, recipient cells, expression, targe
 }
 
 
-def test_table_1_regenerated(ask):
-    table = {int(r["row"]): r for r in ask("table-1")}
+def test_table_1_claims(ask):
+    table = {int(r["row"]): r for r in ask("table-1-claims")}
     assert set(table) == set(TABLE_1)
     for row, (mirnas, parental, recipient, expression, targets, reference, words) in TABLE_1.items():
         got = table[row]
@@ -322,8 +329,8 @@ TABLE_2 = {   # row: (miRNAs, biofluid, significance words, reference)
 }
 
 
-def test_table_2_regenerated(ask):
-    table = {int(r["row"]): r for r in ask("table-2")}
+def test_table_2_claims(ask):
+    table = {int(r["row"]): r for r in ask("table-2-claims")}
     assert set(table) == set(TABLE_2)
     for row, (mirnas, biofluid, words, reference) in TABLE_2.items():
         got = table[row]
@@ -332,6 +339,67 @@ def test_table_2_regenerated(ask):
         significance = " ".join(sorted(as_set(got["clinicalSignificance"])))
         assert all(word in significance for word in words), (row, significance)
     assert table[4]["otherMarkers"] == "AFP"
+
+
+PRINTED_TABLE_1 = {   # the review's Table 1 as printed, cell by cell (line breaks joined; "" for an empty cell)
+    1: ["miR-210", "HCC cells", "Endothelial cells", "Upregulated", "SMAD4, STAT6", "Promote tumor angiogenesis", "[42]"],
+    2: ["miR-744", "HepG2 cells", "", "Downregulated", "PAX2", "Inhibit HepG2 cell proliferation and promotes the chemosensitivity of HepG2 cells to sorafenib", "[112]"],
+    3: ["miR-21, miR-10b", "HCC cells", "", "Upregulated in Acidic Microenvironment", "", "Promote cancer cell proliferation and metastasis", "[94]"],
+    4: ["miR-1247-3p", "High-metastatic HCC cells", "Fibroblasts", "", "B4GALT3", "Activate β1-integrin-NF-κB signaling in fibroblasts and promote cancer progression", "[91]"],
+    5: ["miR-451a", "", "", "Downregulated", "LPIN1", "Promote apoptosis in HCC and endothelial cells", "[78]"],
+    6: ["miR-23a-3p", "ER-stressed HCC cells", "Macrophages", "", "PTEN", "Regulate PD-L1 expression through the PTEN-PI3K/AKT pathway and help tumor cells escape from antitumor immunity", "[59]"],
+    7: ["miR-32-5p", "Multidrug-resistant cell (Bel/5-FU)", "Sensitive cell (Bel7402)", "Upregulated", "PTEN", "Activate the PI3K/Akt pathway to further induce multidrug resistance by modulating angiogenesis and EMT", "[58]"],
+    8: ["miR-92b", "HCC cells", "Natural killer (NK) cells", "Upregulated", "", "Promote the down-regulation of CD69 and NK cell-mediated cytotoxicity", "[116]"],
+    9: ["miR-320a", "Stromal cells", "HCC cells", "Downregulated", "PBX3", "Inhibit tumor progression by suppressing the activation of the MAPK pathway", "[68]"],
+    10: ["miR-638", "HCC cells", "HCC cells, human umbilical vein endothelial cells (HUVECs)", "Downregulated", "SP1", "Repress HCC cell proliferation by decreasing viability and colony formation, and decreased abilities of migration and invasion.", "[77]"],
+    11: ["miR-200b-3p", "HCC cells", "Endothelial cells", "Downregulated", "", "Suppress endothelial ERG expression", "[103]"],
+}
+PRINTED_TABLE_2 = {
+    1: ["exo-miR-215-5p", "Serum", "Overexpression predicts poor disease-free survival in patients with HCC", "[117]"],
+    2: ["miR-10b-5p", "Serum", "Potential biomarker for early-stage HCC", "[117]"],
+    3: ["miR-18a, miR-221, miR-222, miR-224, miR-101, miR-106b, miR-122, miR195", "Serum", "Novel serological biomarkers for HCC", "[43]"],
+    4: ["miR-122, miR-148a and AFP", "Serum", "Distinguish early HCC from liver cirrhosis", "[41]"],
+    5: ["miR-122", "Serum", "Distinguish HCC from normal control", "[41]"],
+    6: ["miR-9-3p", "Serum", "A therapeutic target for HCC", "[69]"],
+    7: ["miR-665", "Serum", "A novel minimally invasive biomarker for HCC diagnosis and prognosis", "[70]"],
+    8: ["miR-21", "Serum", "A potential biomarker for HCC diagnosis.", "[40]"],
+}
+
+
+def test_tables_regenerate_every_printed_cell(ask):
+    """table-1 and table-2 give every cell of the printed tables, in order, and nothing else."""
+    for name, printed in (("table-1", PRINTED_TABLE_1), ("table-2", PRINTED_TABLE_2)):
+        rows = ask(name)
+        got = {int(r["row"]): [value for column, value in r.items() if column != "row"] for r in rows}
+        assert got == printed, name
+        assert len(rows) == len(printed)
+
+
+def test_every_printed_cell_of_table_1_is_backed_by_its_claims(ask):
+    """Each row's printed cells and the claims behind the row agree: a parental or recipient cell is
+    printed exactly when a claim of the row names donor or recipient cells, the printed direction is
+    the claims', the printed targets are the target claims' genes, the references the claims' refs."""
+    claims = {int(r["row"]): r for r in ask("table-1-claims")}
+    for row, (_, parental, recipient, expression, target, _, references) in PRINTED_TABLE_1.items():
+        backing = claims[row]
+        assert bool(parental) == bool(backing["parentalCells"]), row
+        assert bool(recipient) == bool(backing["recipientCells"]), row
+        directions = as_set(backing["expression"])
+        assert (expression.split(" ")[0].lower() in directions) if expression else not directions, row
+        assert set(filter(None, target.split(", "))) == as_set(backing["targets"]), row
+        assert references == f"[{backing['references']}]", row
+
+
+def test_every_printed_cell_of_table_2_is_backed_by_its_claims(ask):
+    claims = {int(r["row"]): r for r in ask("table-2-claims")}
+    for row, (mirnas, biofluid, _, references) in PRINTED_TABLE_2.items():
+        backing = claims[row]
+        printed = {m.removeprefix("exo-") for m in mirnas.replace(" and ", ", ").split(", ")}
+        names = as_set(backing["microRNAs"]) | as_set(backing.get("otherMarkers") or "")
+        # the one difference is the review's own slip, recorded as issue I11: "miR195" for miR-195
+        assert printed ^ names <= {"miR195", "miR-195"}, row
+        assert biofluid == "Serum" and backing["biofluid"] == "blood serum", row
+        assert references == f"[{backing['references']}]", row
 
 
 def test_downregulated_tumour_suppressive_mirnas_that_induce_apoptosis(ask):
@@ -364,7 +432,8 @@ def test_mirna_overview_arms_hedges_blocks_provenance_genes_counts(ask, built):
             ("miR-451a", "MIR451A")} <= genes
     counts = {r["type"]: (int(r["claims"]), int(r["onRetractedStudies"])) for r in ask("claim-counts")}
     assert len(counts) == 12 and sum(c for c, _ in counts.values()) == len(built.curation.claims)
-    assert counts["drug response claim"] == (3, 1)          # miR-32-5p rests on retracted ref 58
+    assert counts["drug response claim"] == (2, 0)          # sorafenib [112], cisplatin
+    assert counts["process claim"][1] >= 1                  # miR-32-5p's multidrug resistance rests on retracted ref 58
 
 
 # ----------------------------------------------------------------------------- the command
@@ -393,3 +462,37 @@ def test_query_cli_formats_list_stdin_and_errors(project):
     assert "the next page: --param page_size=2 --param offset=2" in paged.stderr
     last = runner.invoke(main, ["query", "pathways", "--format", "csv", *root])
     assert last.exit_code == 0 and "next page" not in last.stderr
+
+
+def test_claims_about_a_cell_type_include_its_cell_lines(ask):
+    """NK-92 is an NK cell line (Cellosaurus): a question about NK cells finds the claims made on it."""
+    rows = ask("claims-in-cell-type")
+    found = {(r["claim"].rsplit("/", 1)[1], r["cellLabel"], r["matchedAs"]) for r in rows}
+    assert {("C112", "NK-92", "cell line of the type"), ("C113", "NK-92", "cell line of the type"),
+            ("C114", "natural killer cell", "cell type"), ("C176", "natural killer cell", "cell type")} <= found
+    assert not any(claim == "C177" for claim, _, _ in found)        # YAC-1: Cellosaurus gives no cell type here
+
+
+def test_claims_on_problematic_cell_lines_say_so(ask):
+    rows = ask("problematic-cell-lines")
+    lines = {r["cellLine"]: r["caution"] for r in rows}
+    assert set(lines) == {"Hep-G2", "BEL-7402", "BEL-7402/5-FU"}
+    assert "Misidentified" in lines["Hep-G2"] and "hepatoblastoma" in lines["Hep-G2"]
+    assert "HeLa" in lines["BEL-7402"]
+    assert {r["claim"].rsplit("/", 1)[1] for r in rows} == {"C016", "C018", "C155", "C104", "C105", "C106", "C145", "C178"}
+
+
+def test_a_pathway_question_finds_its_section_and_its_sub_pathways(ask):
+    mapk = {(r["mirna"], r["how"]) for r in ask("pathway-section")}
+    assert ("miR-490", "in the pathway's section") in mapk          # "inhibit the ERK1/2 pathway"
+    assert ("miR-665", "acts on the pathway") in mapk               # ERK1 and ERK2 cascade, a MAPK cascade
+    assert ("miR-320a", "acts through the pathway") in mapk         # Table 1: by suppressing the MAPK pathway
+    pi3k = {r["mirna"] for r in ask("pathway-section", pathway="GO:0043491")}
+    assert {"miR-32-5p", "miR-23a-3p"} <= pi3k and "miR-490" not in pi3k
+
+
+def test_the_readme_lists_every_stored_query_with_its_question(queries):
+    """Change detector: the README's table of stored queries is the catalogue's (a new or reworded query updates it)."""
+    from exomirkg.query.catalogue import markdown_table
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table(queries) in readme

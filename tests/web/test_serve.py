@@ -156,6 +156,19 @@ def test_retracted_claim_page_shows_the_flag_and_notice(server):
     assert "rests on a retracted study" in html and "retracted 2023-07-19" in html
 
 
+def test_a_claim_on_a_problematic_cell_line_says_so_with_cellosaurus_comment(server):
+    html = fetch(f"{server.base_url}/claim/C106", "text/html")[2].decode()
+    assert "rests on a problematic cell line: Hep-G2" in html
+    assert "Problematic cell line: Misidentified" in html and "hepatoblastoma" in html
+    assert "problematic cell line" not in fetch(f"{server.base_url}/claim/C131", "text/html")[2].decode()
+
+
+def test_a_suggested_claim_page_says_how_firmly_it_is_stated(server):
+    assert "hedged: suggested" in fetch(f"{server.base_url}/claim/C132", "text/html")[2].decode()
+    assert "hedged: association only" in fetch(f"{server.base_url}/claim/C087", "text/html")[2].decode()
+    assert "hedged:" not in fetch(f"{server.base_url}/claim/C131", "text/html")[2].decode()
+
+
 def test_mirna_reference_and_ontology_pages(server):
     html = fetch(f"{server.base_url}/mirna/MIMAT0000254", "text/html")[2].decode()
     assert "hsa-miR-10b-5p" in html and "/claim/C131" in html and "/claim/C132" in html

@@ -23,6 +23,7 @@ def build(root: Path | None, out: Path | None) -> None:
     Every problem is reported as file:line: reason, and nothing is written when there is one.
     """
     from ..build import build as run_build
+    from ..ids.namespaces import EXO
     result = run_build(project_at(root), out)
     claims = result.curation.claims
     click.echo(f"built {len(claims)} claims as nanopublications "
@@ -30,7 +31,8 @@ def build(root: Path | None, out: Path | None) -> None:
     for name, count in sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {name:<16} {count:>4}")
     retracted = sum(1 for c in claims if c.retracted_references)
+    problematic = len(set(result.dataset.subjects(EXO.restsOnProblematicCellLine, None)))
     click.echo(f"  review issues recorded: {len(result.curation.issues)}; "
-               f"claims resting on retracted studies: {retracted}")
+               f"claims resting on retracted studies: {retracted}; on problematic cell lines: {problematic}")
     for path in result.files.values():
         click.echo(f"  wrote {path}")

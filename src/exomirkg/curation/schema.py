@@ -53,6 +53,7 @@ class CurationSchema:
     claim_types: dict[str, ClaimTypeSpec]
     fields: dict[str, FieldSpec]
     statement_fields: dict[str, FieldSpec]
+    tables: dict[int, tuple[str, ...]] = field(default_factory=dict)    # table number -> its printed columns
 
     @classmethod
     def load(cls, path: Path, root: Path | None = None) -> CurationSchema:
@@ -65,7 +66,8 @@ class CurationSchema:
         types = {name: _claim_type(name, spec) for name, spec in data["claim_types"].items()}
         return cls(types,
                    {n: _field_spec(n, s) for n, s in data["fields"].items()},
-                   {n: _field_spec(n, s) for n, s in data["statement_fields"].items()})
+                   {n: _field_spec(n, s) for n, s in data["statement_fields"].items()},
+                   {int(n): tuple(str(c) for c in columns) for n, columns in (data.get("tables") or {}).items()})
 
 
 SCHEMA_SECTIONS = ("claim_types", "fields", "statement_fields")
@@ -172,6 +174,10 @@ def _schema_problems(file: str, data: Any) -> Problems:
     if isinstance(location, Lined) and not isinstance(location.get("pattern"), str):
         problems.append(CurationProblem(file, line_of(data["statement_fields"], "location"),
                                         "statement field 'location' needs a pattern"))
+    tables = data.get("tables", {})
+    if not isinstance(tables, Lined) or not all(isinstance(n, int) and is_text_list(c) and c for n, c in tables.items()):
+        problems.append(CurationProblem(file, line_of(data, "tables") or 1,
+                                        "tables must map a table number to the list of its column names"))
     fields = {str(n) for n in data["fields"]}
     for name, spec in data["claim_types"].items():
         problems += _claim_type_problems(file, str(name), spec, line_of(data["claim_types"], name), fields)

@@ -15,7 +15,7 @@ Every curation file is read by one strict loader (:mod:`.yaml_lines`); a file it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ class Quote:
     match: QuoteMatch
     file: str
     line: int
+    cells: tuple[tuple[str, str], ...] = field(default=(), compare=False)   # a table row's (column, printed text)
 
     @property
     def table(self) -> tuple[int, int] | None:
@@ -61,6 +62,7 @@ class Claim:
     block_citation: bool
     quotes: list[Quote] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
+    pathway: Curie | None = None                # the pathway of the review section the claim is in
 
     @property
     def retracted_references(self) -> tuple[Reference, ...]:
@@ -87,6 +89,10 @@ ISSUE_KINDS = {
     "direction_conflict_with_source": "the review states the opposite direction to the cited study",
     "text_slip": "a slip in the review's wording",
     "table_text_conflict": "the text and a table of the review disagree",
+    "cross_study_conflict": "studies the review cites report opposite findings for the same comparison",
+    "cargo_conflict": "the review calls exosomal what its own sentence says is not the exosomal cargo",
+    "arm_from_table": "the text names a miRNA without its arm; the arm is taken from a table of the review",
+    "text_vs_source": "the review describes the cited study differently from what the study is about",
 }
 
 
@@ -188,6 +194,10 @@ def _parse_value(ctx: _Context, spec: FieldSpec, raw: Any) -> Any:
         return raw
     raise ValueError(f"unknown field kind {spec.kind}")
 
+
+CLAIM_FILE_KEYS = ("section", "pathway", "statements")
+"""The keys of a claim file: its review section, the pathway that section is about (optional), its statements."""
+PATHWAY_FIELD = FieldSpec(name="pathway", kind="curie", prefixes=("GO",))
 
 INHERITED_FIELDS = ("evidence", "system")
 """Fields a statement may give for all its claims (a claim's own value wins)."""
@@ -292,6 +302,8 @@ def _check_statement(ctx: _Context, file: str, section: str, statement: Any, see
         else:
             quote = Quote(" ".join(quote_text.split()), statement.get("section", section), str(location),
                           match, file, line_of(statement, "quote"))
+            if "cells" in statement:
+                quote = replace(quote, cells=_table_cells(ctx, file, statement, quote))
     refs: list[int] = []
     if "refs" in statement:
         try:
@@ -317,6 +329,30 @@ def _check_statement(ctx: _Context, file: str, section: str, statement: Any, see
     for target in targets:
         if quote is not None:
             supports.append((str(target), line_of(statement, "supports"), file, quote))
+
+
+def _table_cells(ctx: _Context, file: str, statement: Lined, quote: Quote) -> tuple[tuple[str, str], ...]:
+    """A table row's printed cells, checked: one per column of its table (schema.yaml ``tables``), the
+    cells but the last joined by spaces equal to the quote, the last equal to the statement's refs."""
+    line = line_of(statement, "cells")
+    cells = statement["cells"]
+    if quote.table is None or quote.table[0] not in ctx.schema.tables:
+        ctx.problem(file, line, f"cells belong to a table row of a table schema.yaml lists (location {quote.location!r})")
+        return ()
+    columns = ctx.schema.tables[quote.table[0]]
+    if not is_text_list(cells) or len(cells) != len(columns):
+        ctx.problem(file, line, f"cells must be a list of {len(columns)} texts, one per column of Table "
+                                f"{quote.table[0]}: {', '.join(columns)}")
+        return ()
+    texts = [" ".join(c.split()) for c in cells]
+    joined = " ".join(t for t in texts[:-1] if t)
+    if joined != quote.text:
+        ctx.problem(file, line, f"the cells, joined, are not the row's quote: {joined[:70]!r}")
+    refs = statement.get("refs") or []
+    printed = "[" + ", ".join(str(r) for r in refs) + "]" if isinstance(refs, list) else ""
+    if texts[-1] != printed:
+        ctx.problem(file, line, f"the last cell ({columns[-1]}) must be the row's references as printed, {printed!r}")
+    return tuple(zip(columns, texts, strict=True))
 
 
 def _load_issues(ctx: _Context, path: Path, claims: dict[str, Claim]) -> list[ReviewIssue]:
@@ -350,6 +386,12 @@ def _load_issues(ctx: _Context, path: Path, claims: dict[str, Claim]) -> list[Re
         quotes = []
         for item in record.get("quotes", []):
             # a quote is the text alone, or {quote, location, section} for a table row
+            unknown = [str(k) for k in item if k not in ("quote", "location", "section")] if isinstance(item, dict) else []
+            if unknown:      # e.g. an unquoted text with a comma, which YAML splits into keys
+                ctx.problem(file, line_of(item) or line_of(record, "quotes"),
+                            f"issue {record.get('id')}: a quote has quote, location and section only, not "
+                            f"{', '.join(map(repr, unknown))} (put a text with commas in quotes)")
+                continue
             text = item.get("quote", "") if isinstance(item, dict) else str(item)
             location = item.get("location", "text") if isinstance(item, dict) else "text"
             item_section = item.get("section", section) if isinstance(item, dict) else section
@@ -416,8 +458,21 @@ def load_curation(root: Path, curation_dir: Path, schema: CurationSchema, prefix
                 or "statements" not in data or not isinstance(data.get("section"), str):
             ctx.problem(file, 1, "a claim file needs 'section' (text) and 'statements' (a list)")
             continue
+        unknown = [str(key) for key in data if key not in CLAIM_FILE_KEYS]
+        if unknown:
+            ctx.problem(file, line_of(data, unknown[0]), f"unknown key(s) {', '.join(map(repr, unknown))}: a claim file "
+                        f"has {', '.join(CLAIM_FILE_KEYS)}")
+        pathway = None
+        if "pathway" in data:
+            try:
+                pathway = _parse_curie(ctx, PATHWAY_FIELD, data["pathway"])
+            except ExomirError as error:
+                ctx.problem(file, line_of(data, "pathway"), str(error))
+        before = set(claims)
         for statement in data["statements"] or []:
             _check_statement(ctx, file, data["section"], statement, seen, claims, supports)
+        for claim_id in set(claims) - before:
+            claims[claim_id].pathway = pathway
     for target, line, file, quote in supports:
         if target not in claims:
             if target not in seen:

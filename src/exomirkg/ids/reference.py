@@ -236,9 +236,50 @@ class ReferenceTables:
                 pmcid=row["pmcid"], status=row["status"], retraction=row["retraction"], note=row["note"])
         return refs
 
+    @cached_property
+    def cell_line_facts(self) -> dict[str, CellLineFacts]:
+        """Cellosaurus accession (CVCL_0027) -> :class:`CellLineFacts`; empty without the table."""
+        path = self.folder / "cell_line_facts.tsv"
+        if not path.exists():
+            return {}
+        cl_by_label = {label: local for local, label in self.labels.get("CL", {}).items()}
+        facts = {}
+        for row in read_tsv(path):
+            def known(curie: Curie | None) -> Curie | None:
+                return curie if curie is not None and self.knows(curie) else None
+            taxon = row["species_taxon"]
+            cell_type = (table_curie(row["cell_type_cl"]) if row["cell_type_cl"] else
+                         Curie("CL", cl_by_label[row["cell_type_label"]]) if row["cell_type_label"] in cl_by_label else None)
+            facts[row["cellosaurus_id"]] = CellLineFacts(
+                line=Curie("cellosaurus", row["cellosaurus_id"]),
+                species=Curie("NCBITaxon", taxon.split(":", 1)[1]) if taxon.startswith("NCBITaxon:") else None,
+                disease=known(table_curie(row["disease_mondo"]) if row["disease_mondo"] else None),
+                disease_name=row["disease_name"], cell_type=known(cell_type),
+                parent=known(Curie("cellosaurus", row["parent"]) if row["parent"] else None),
+                caution=row["caution"])
+        return facts
+
     def table(self, name: str) -> list[dict[str, str]]:
         """Any table of the folder by file name."""
         return read_tsv(self.folder / name)
+
+
+@dataclass(frozen=True)
+class CellLineFacts:
+    """What Cellosaurus states about a cell line (``cell_line_facts.tsv``); None where it is not known.
+
+    Identifiers are kept only when the reference tables know them (a HeLa parent outside the tables
+    is left out, not guessed); a cell-type label maps to CL by exact label in the CL table, as the
+    table's README says.
+    """
+
+    line: Curie
+    species: Curie | None
+    disease: Curie | None
+    disease_name: str
+    cell_type: Curie | None
+    parent: Curie | None
+    caution: str
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,20 @@ def catalogue(folder: Path) -> dict[str, StoredQuery]:
     return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
 
 
+def markdown_table(queries: dict[str, StoredQuery]) -> str:
+    """The README's table of the stored queries that run on the KG alone (the federated ones have a
+    table of their own): name, question, parameters (*paged* for page_size/offset)."""
+    lines = ["| query | question | parameters |", "| --- | --- | --- |"]
+    for name, query in sorted(queries.items()):
+        if query.federated:
+            continue
+        params = [f"`{p.name}`" for p in query.parameters if p.variable not in PAGE_CLAUSES]
+        if any(p.variable == "LIMIT" for p in query.parameters):
+            params.append("*paged*")
+        lines.append(f"| `{name}` | {query.question} | {', '.join(params)} |")
+    return "\n".join(lines) + "\n"
+
+
 def find(folder: Path, name_or_path: str) -> StoredQuery:
     """A stored query by name, or any ``.rq`` file by path (an ad-hoc query)."""
     path = Path(name_or_path)

@@ -163,7 +163,38 @@ class ClaimGraphBuilder:
                 g.add((node, EXO.geneName, literal(row["Approved name"])))
         if curie.prefix == "cellosaurus":
             g.add((node, RDF.type, EXO.CellLine))
+            self._describe_cell_line(node, curie)
         return node
+
+    def _describe_cell_line(self, node: URIRef, curie: Curie) -> None:
+        """What Cellosaurus states about the line: species, disease, cell type, parent, caution."""
+        facts = self.tables.cell_line_facts.get(curie.local_id)
+        if facts is None:
+            return
+        g = self.entities
+        if facts.species is not None:
+            g.add((node, EXO.fromSpecies, self.iri(facts.species)))
+        if facts.disease is not None:
+            g.add((node, EXO.cellLineDisease, self.describe(facts.disease)))
+        if facts.disease_name:
+            g.add((node, EXO.cellLineDiseaseName, literal(facts.disease_name)))
+        if facts.cell_type is not None:
+            g.add((node, EXO.cellType, self.describe(facts.cell_type)))
+        if facts.parent is not None:
+            g.add((node, EXO.parentCellLine, self.describe(facts.parent)))
+        if facts.caution:
+            g.add((node, RDF.type, EXO.ProblematicCellLine))
+            g.add((node, EXO.cellLineCaution, literal(facts.caution)))
+
+    def problematic_lines(self, claim: Claim) -> list[tuple[URIRef, str]]:
+        """The cell lines of a claim (any cell field) that Cellosaurus flags, with its comment."""
+        found = []
+        for value in claim.values.values():
+            if isinstance(value, Curie) and value.prefix == "cellosaurus":
+                facts = self.tables.cell_line_facts.get(value.local_id)
+                if facts is not None and facts.caution:
+                    found.append((self.iri(value), facts.caution))
+        return sorted(set(found))
 
     def describe_mirna(self, resolved: ResolvedMiRNA) -> list[URIRef]:
         """Describe a resolved miRNA with its precursors, mature products and MIR genes."""
@@ -224,6 +255,14 @@ class ClaimGraphBuilder:
         key = f"{quote.text}\n{quote.section}\n{quote.location}"
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
         node = QUOTE["q" + digest]
+        for number, (column, text) in enumerate(quote.cells, 1):     # a table row's printed cells
+            if text:
+                cell = URIRef(f"{node}/cell/{number}")
+                self.entities.add((node, EXO.tableCell, cell))
+                self.entities.add((cell, RDF.type, EXO.TableCell))
+                self.entities.add((cell, EXO.columnNumber, literal(number)))
+                self.entities.add((cell, EXO.columnName, literal(column)))
+                self.entities.add((cell, EXO.text, literal(text)))
         if self._nodes.setdefault(("quote", key), node) is not node:
             return node
         g = self.entities
@@ -322,6 +361,11 @@ class ClaimGraphBuilder:
         if claim.block_citation:
             p.add((node, EXO.blockCitation, literal(True)))
         p.add((node, EXO.restsOnRetractedStudy, literal(bool(claim.retracted_references))))
+        if claim.pathway is not None:                             # the review's section is about this pathway
+            p.add((node, EXO.discussedUnderPathway, self.describe(claim.pathway)))
+        for line, caution in self.problematic_lines(claim):       # the comment travels with the claim
+            p.add((node, EXO.restsOnProblematicCellLine, line))
+            p.add((line, EXO.cellLineCaution, literal(caution)))
         for issue_id in claim.issues:
             p.add((node, EXO.hasIssue, ISSUE[issue_id]))
 

@@ -142,6 +142,9 @@ def write_imports(project: Project) -> dict[Path, int]:
                        "MONDO v2026-05-05, UBERON v2026-04-01, DOID (early 2024)", prefixes)
     for row in tables.table("disease_anatomy.tsv"):
         disease.term(table_curie(row["curie"]), row["label"], row["source"])
+    for facts in tables.cell_line_facts.values():       # the donors' diseases of the cell lines
+        if facts.disease is not None:
+            disease.term(facts.disease, tables.label(facts.disease), "cell_line_facts.tsv (Cellosaurus, MONDO by NCIt exact match)")
     _hierarchy(disease, tables, ["UBERON", "MONDO"], "upstream_uberon_mondo_isa.tsv")
     extracts.append(disease)
 

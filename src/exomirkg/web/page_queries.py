@@ -44,6 +44,8 @@ ISSUES = PREFIXES + """SELECT ?this ?issue ?kind ?comment WHERE { ?this exo:hasI
     ?issue exo:issueKind ?kind ; rdfs:comment ?comment } ORDER BY ?issue"""
 FLAGS = PREFIXES + """SELECT ?this ?retracted ?hedging WHERE { ?this exo:restsOnRetractedStudy ?retracted
     OPTIONAL { ?this exo:hedgingLevel ?level FILTER(?level != exo:AssertedLevel) ?level rdfs:label ?hedging } }"""
+PROBLEMATIC_LINES = PREFIXES + """SELECT ?this ?name ?caution WHERE { ?this exo:restsOnProblematicCellLine ?line .
+    ?line rdfs:label ?name ; exo:cellLineCaution ?caution } ORDER BY ?name"""
 ENTITY_FACTS = PREFIXES + """SELECT ?this ?p ?name ?v ?vl WHERE { ?this ?p ?v FILTER(?p != rdfs:label)
     OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
     BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) } ORDER BY ?name ?v LIMIT 1000"""
@@ -145,6 +147,7 @@ class ClaimView:
     issues: list[tuple[str, ...]]
     retracted: bool
     hedging: str                                # the hedging level's label; empty when asserted
+    problematic_lines: list[tuple[str, ...]]    # (cell line, Cellosaurus's comment)
 
 
 def _facts(result: QueryResult, skip: tuple[str, ...], names: dict[str, str]) -> list[tuple[str, Term, str]]:
@@ -174,8 +177,9 @@ def claim(run: Runner, iri: str) -> ClaimView:
     issues = [tuple(text_of(t) for t in row) for row in column(rows(run, ISSUES, this=iri), "issue", "kind", "comment")]
     flags = column(rows(run, FLAGS, this=iri), "retracted", "hedging")
     retracted, hedging = (text_of(flags[0][0]) == "true", text_of(flags[0][1])) if flags else (False, "")
+    lines = [tuple(text_of(t) for t in row) for row in column(rows(run, PROBLEMATIC_LINES, this=iri), "name", "caution")]
     return ClaimView(claim_id, label(run, iri) or claim_id, facts, provenance, quotes, references, issues,
-                     retracted, hedging)
+                     retracted, hedging, lines)
 
 
 @dataclass

@@ -88,10 +88,13 @@ CONSTRUCT and DESCRIBE). Every IRI of the KG resolves here with content negotiat
 
 
 def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quotes: list[tuple],
-               references: list[tuple], issues: list[tuple], label: str, retracted: bool, hedging: str) -> bytes:
+               references: list[tuple], issues: list[tuple], label: str, retracted: bool, hedging: str,
+              problematic_lines: list[tuple] | None = None) -> bytes:
     flags = ""
     if retracted:
         flags += '<span class="flag retracted">rests on a retracted study</span>'
+    for line, _caution in problematic_lines or []:
+        flags += f'<span class="flag retracted">rests on a problematic cell line: {escape(line)}</span>'
     if hedging:
         flags += f'<span class="flag hedged">hedged: {escape(hedging)}</span>'
     if issues:
@@ -107,12 +110,15 @@ def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quote
     issue_html = "".join(f"<p class=\"issue\"><a href=\"{escape(local_link(iri))}\">{escape(kind)}</a>: {escape(text)}</p>"
                          for iri, kind, text in issues)
     prov_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, label)}</td></tr>" for p, v, label in provenance)
+    caution_html = "".join(f"<p class=\"issue\"><b>{escape(line)}</b>: {escape(caution)}</p>"
+                           for line, caution in problematic_lines or [])
     body = f"""<p>{flags}</p>
 <h2>What the review says</h2>{quote_html}
 <h2>The claim</h2><table class="facts">{fact_rows}</table>
 <h2>Cited study</h2><table class="references"><tr><th>ref</th><th>title</th><th>status</th><th>DOI</th><th>PMID</th><th>retraction</th></tr>{ref_rows}</table>
 <h2>Evidence and provenance</h2><table>{prov_rows}</table>
 {"<h2>Problems of the review</h2>" + issue_html if issues else ""}
+{"<h2>Problematic cell lines (Cellosaurus)</h2>" + caution_html if problematic_lines else ""}
 <p>As RDF: <a href="/claim/{escape(claim_id)}?format=turtle">Turtle</a>,
 <a href="/claim/{escape(claim_id)}?format=json-ld">JSON-LD</a>, <a href="/np/{escape(claim_id)}">nanopublication</a>
 (<a href="/np/{escape(claim_id)}?format=trig">TriG</a>)</p>"""

@@ -317,7 +317,7 @@ def html_of(kg: KnowledgeGraphServer, iri: str, claim_id: str | None, nanopub: t
     if claim_id is not None:
         view = page_queries.claim(run, iri)
         return claim_page(view.claim_id, view.facts, view.provenance, view.quotes, view.references, view.issues,
-                          view.label, view.retracted, view.hedging)
+                          view.label, view.retracted, view.hedging, view.problematic_lines)
     if nanopub is not None and not nanopub[1]:
         parts = {part: page_queries.graph(run, graph_iri).triples
                  for part, graph_iri in page_queries.graph_iris(nanopub[0]).items()}
