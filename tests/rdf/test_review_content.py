@@ -40,7 +40,9 @@ def test_partly_captured_claims_are_completed(kg):
     assert (_value(kg, "C175", RDF.type), _value(kg, "C175", EXO.donorCell)) == (EXO.TransferClaim, OBO["CL_0001064"])
     # "verified in primary NK cells and mouse lymphoma YAC-1 cells" [116]
     assert _value(kg, "C176", EXO.inCell) == OBO["CL_0000623"] and _value(kg, "C176", EXO.studySystem) == EXO.PrimaryCellsSystem
-    assert _value(kg, "C177", EXO.inCell) == URIRef(CELLOSAURUS + "CVCL_2244")
+    # YAC-1: the review does not say which result it verified; recorded as derived, the line without a role
+    assert _value(kg, "C177", EXO.process) == OBO["GO_0002420"] and _value(kg, "C177", EXO.derivedByCurator) == Literal(True)
+    assert _value(kg, "C177", EXO.inCell) is None and "YAC-1" in str(_value(kg, "C177", EXO.curatorNote))
     # Table 1's parental cells: miR-744 from HepG2; miR-21 and miR-10b from HCC cells in an acidic microenvironment
     assert _value(kg, "C178", EXO.donorCell) == URIRef(CELLOSAURUS + "CVCL_0027")
     for claim_id in ("C179", "C180"):
@@ -59,16 +61,17 @@ def test_claims_are_not_stated_more_strongly_or_narrowly_than_the_review(kg):
     assert _value(kg, "C113", EXO.process) == OBO["GO_0002420"]   # the GO table's term for the cytotoxic effect
 
 
-def test_cell_lines_as_cellosaurus_states_them(kg):
-    hepg2, bel, bel5fu, nk92, yac1 = (URIRef(CELLOSAURUS + c) for c in
-                                      ("CVCL_0027", "CVCL_5492", "CVCL_5493", "CVCL_2142", "CVCL_2244"))
+def test_cell_lines_as_cellosaurus_states_them(kg, project):
+    hepg2, bel, bel5fu, nk92 = (URIRef(CELLOSAURUS + c) for c in ("CVCL_0027", "CVCL_5492", "CVCL_5493", "CVCL_2142"))
     assert kg.value(hepg2, EXO.cellLineDisease) == OBO["MONDO_0018666"]          # hepatoblastoma
     assert kg.value(hepg2, EXO.fromSpecies) == OBO["NCBITaxon_9606"]
     assert (hepg2, RDF.type, EXO.ProblematicCellLine) in kg and "Misidentified" in str(kg.value(hepg2, EXO.cellLineCaution))
     assert kg.value(nk92, EXO.cellType) == OBO["CL_0000623"]                     # by its CL label, natural killer cell
     assert kg.value(bel5fu, EXO.parentCellLine) == bel
     assert kg.value(bel, EXO.parentCellLine) is None            # HeLa (CVCL_0030) is not in the tables: left out
-    assert kg.value(yac1, EXO.fromSpecies) is None and kg.value(yac1, EXO.cellType) is None   # empty cells stay unknown
+    from exomirkg.ids.reference import ReferenceTables
+    yac1 = ReferenceTables(project.reference_dir).cell_line_facts["CVCL_2244"]
+    assert (yac1.species, yac1.disease, yac1.cell_type, yac1.caution) == (None, None, None, "")   # empty cells stay unknown
     assert (nk92, RDF.type, EXO.ProblematicCellLine) not in kg
 
 
@@ -92,5 +95,6 @@ def test_the_reviews_own_problems_are_recorded(kg):
     assert kinds == {"I09": "cross_study_conflict", "I10": "cargo_conflict", "I11": "text_slip", "I12": "arm_from_table",
                      "I13": "text_vs_source", "I14": "table_text_conflict", "I15": "text_slip"}
     assert set(kg.objects(ISSUE["I09"], EXO.concernsClaim)) == {CLAIM["C004"], CLAIM["C121"], CLAIM["C138"]}
+    assert set(kg.objects(ISSUE["I11"], EXO.concernsClaim)) == {CLAIM["C130"]}          # "miR195 (Table 2)"
     assert "mesenchymal" in str(kg.value(ISSUE["I02"], URIRef("http://www.w3.org/2000/01/rdf-schema#comment")))
     assert (CLAIM["C010"], EXO.hasIssue, ISSUE["I14"]) in _provenance(kg, "C010")

@@ -223,33 +223,41 @@ class ClaimGraphBuilder:
         node = REFERENCE[str(ref.number)]
         if self._nodes.setdefault(("reference", ref.number), node) is not node:
             return node
-        g = self.entities
-        g.add((node, RDF.type, EXO.Reference))
-        g.add((node, RDFS.label, literal(f"[{ref.number}] {ref.first_author} {ref.year}".strip()
-                                         if ref.first_author else f"[{ref.number}] (unresolved)")))
-        g.add((node, EXO.referenceNumber, literal(ref.number)))
-        g.add((node, EXO.verificationStatus, literal(ref.status)))
-        g.add((node, DCTERMS.isReferencedBy, REVIEW))
+        for triple in self.reference_triples(ref):
+            self.entities.add(triple)
+        return node
+
+    def reference_triples(self, ref: Reference) -> list[tuple[str, str, str]]:
+        """What the KG says of a cited reference: in the entities graph, and in the provenance of each
+        nanopublication that cites it (so that a nanopublication carries its own evidence)."""
+        node = REFERENCE[str(ref.number)]
+        triples: list[tuple[str, str, str]] = [
+            (node, RDF.type, EXO.Reference),
+            (node, RDFS.label, literal(f"[{ref.number}] {ref.first_author} {ref.year}".strip()
+                                       if ref.first_author else f"[{ref.number}] (unresolved)")),
+            (node, EXO.referenceNumber, literal(ref.number)),
+            (node, EXO.verificationStatus, literal(ref.status)),
+            (node, DCTERMS.isReferencedBy, REVIEW)]
         for prop, value in ((EXO.title, ref.title), (EXO.firstAuthor, ref.first_author),
                             (EXO.year, ref.year), (EXO.journal, ref.journal), (EXO.reviewNote, ref.note)):
             if value:
-                g.add((node, prop, literal(value)))
+                triples.append((node, prop, literal(value)))
         if ref.verified:
             if ref.doi:
-                g.add((node, EXO.doi, literal(ref.doi)))
-                g.add((node, SKOS.exactMatch, URIRef("https://doi.org/" + ref.doi)))
+                triples.append((node, EXO.doi, literal(ref.doi)))
+                triples.append((node, SKOS.exactMatch, URIRef("https://doi.org/" + ref.doi)))
             if ref.pmid:
-                g.add((node, EXO.pmid, literal(ref.pmid)))
-                g.add((node, SKOS.exactMatch, URIRef(self.prefixes.iri(Curie("pubmed", ref.pmid)))))
+                triples.append((node, EXO.pmid, literal(ref.pmid)))
+                triples.append((node, SKOS.exactMatch, URIRef(self.prefixes.iri(Curie("pubmed", ref.pmid)))))
             if ref.pmcid:
-                g.add((node, EXO.pmcid, literal(ref.pmcid)))
+                triples.append((node, EXO.pmcid, literal(ref.pmcid)))
         else:
             reason = {"probable": "the title matched a paper, but no DOI or PMID was seen for it",
                       "unknown": "the reference could not be identified from what the review says"}
-            g.add((node, EXO.unresolvedReason, literal(reason.get(ref.status, ref.status))))
+            triples.append((node, EXO.unresolvedReason, literal(reason.get(ref.status, ref.status))))
         if ref.retracted:
-            g.add((node, EXO.retractionNotice, literal(ref.retraction)))
-        return node
+            triples.append((node, EXO.retractionNotice, literal(ref.retraction)))
+        return triples
 
     def quote(self, quote: Quote) -> URIRef:
         key = f"{quote.text}\n{quote.section}\n{quote.location}"
@@ -353,11 +361,19 @@ class ClaimGraphBuilder:
         p.add((assertion.identifier, PROV.wasDerivedFrom, REVIEW))
         p.add((assertion.identifier, EXO.describesClaim, node))
         p.add((node, PROV.wasDerivedFrom, REVIEW))
-        p.add((node, EXO.evidence, self.describe(claim.values.get("evidence", DEFAULT_EVIDENCE))))
-        for quote in claim.quotes:
-            p.add((node, EXO.supportingQuote, self.quote(quote)))
-        for ref in claim.references:
+        evidence = claim.values.get("evidence", DEFAULT_EVIDENCE)
+        p.add((node, EXO.evidence, self.describe(evidence)))
+        p.add((self.iri(evidence), RDFS.label, literal(self.tables.label(evidence))))
+        for quote in claim.quotes:                       # the quote's words travel with the nanopublication
+            quote_node = self.quote(quote)
+            p.add((node, EXO.supportingQuote, quote_node))
+            p.add((quote_node, RDF.type, EXO.Quote))
+            p.add((quote_node, EXO.text, literal(quote.text)))
+            p.add((quote_node, EXO.quotedFrom, REVIEW))
+        for ref in claim.references:                     # and so does what is known of the cited study
             p.add((node, EXO.citesReference, self.reference(ref)))
+            for triple in self.reference_triples(ref):
+                p.add(triple)
         if claim.block_citation:
             p.add((node, EXO.blockCitation, literal(True)))
         p.add((node, EXO.restsOnRetractedStudy, literal(bool(claim.retracted_references))))
@@ -370,8 +386,7 @@ class ClaimGraphBuilder:
             p.add((node, EXO.hasIssue, ISSUE[issue_id]))
 
         i = pubinfo
-        i.add((np_iri, RDF.type, NP.Nanopublication))
-        i.add((np_iri, DCTERMS.created, literal(created, XSD.date)))
+        i.add((np_iri, DCTERMS.created, literal(f"{created}T00:00:00+00:00", XSD.dateTime)))   # nanopub guidelines: a dateTime
         i.add((np_iri, DCTERMS.creator, literal("exomir-kg curators")))
         i.add((np_iri, DCTERMS.license, URIRef(LICENSE)))
         i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, URIRef
 
-from ..ids.namespaces import CLAIM, NP
+from ..ids.namespaces import CLAIM, NANOPUB, NP
 from ..query.store import ONTOLOGY_GRAPH
 from .report import Violation
 
@@ -17,14 +17,17 @@ _NP = f"PREFIX np: <{NP}>\n"
 # (name, what a violation means, SPARQL SELECT ?focus): the nanopublication structure, which SHACL
 # on one graph cannot see. They run on pyoxigraph, over the union of the named graphs.
 STRUCTURE_CHECKS: tuple[StructureCheck, ...] = (
-    ("head", "the head graph must state the nanopublication's assertion, provenance and publication info", _NP + """
-SELECT DISTINCT ?focus WHERE {
-  GRAPH ?g0 { ?focus a np:Nanopublication }
+    ("head", "the head graph must state the nanopublication's assertion, provenance and publication info", _NP + f"""
+SELECT DISTINCT ?focus WHERE {{
+  {{ GRAPH ?g0 {{ ?focus a np:Nanopublication }} }}
+  UNION   # a nanopublication whose head is gone is still known by the names of its other graphs
+  {{ GRAPH ?part {{ }} FILTER(STRSTARTS(STR(?part), "{NANOPUB}"))
+    BIND(IRI(REPLACE(STR(?part), "/(head|assertion|provenance|pubinfo)$", "")) AS ?focus) }}
   BIND(IRI(CONCAT(STR(?focus), "/head")) AS ?head)
-  FILTER (NOT EXISTS { GRAPH ?head { ?s ?p ?o } }
-          || EXISTS { VALUES ?part { np:hasAssertion np:hasProvenance np:hasPublicationInfo }
-                      GRAPH ?g1 { ?focus ?part ?v } FILTER NOT EXISTS { GRAPH ?head { ?focus ?part ?v } } })
-}"""),
+  FILTER (NOT EXISTS {{ GRAPH ?head {{ ?s ?p ?o }} }}
+          || EXISTS {{ VALUES ?link {{ np:hasAssertion np:hasProvenance np:hasPublicationInfo }}
+                      GRAPH ?g1 {{ ?focus ?link ?v }} FILTER NOT EXISTS {{ GRAPH ?head {{ ?focus ?link ?v }} }} }})
+}}"""),
     ("assertion", "the assertion graph must exist and hold exactly one typed claim", _NP + f"""
 SELECT ?focus (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
   GRAPH ?g0 {{ ?focus a np:Nanopublication }}
