@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import ExomirError
-from ..ids.namespaces import CLAIM, NANOPUB, RDF, RDFS, sparql_prologue
+from ..ids.namespaces import CLAIM, ENTITIES_GRAPH, NANOPUB, RDF, RDFS, sparql_prologue
 from ..query.store import QueryResult, Term
 from .jobs import Answer, Job
 
@@ -32,20 +32,24 @@ LABEL = PREFIXES + "SELECT ?this ?label WHERE { ?this rdfs:label ?label } LIMIT 
 FACTS_IN_GRAPH = PREFIXES + """SELECT ?this ?graph ?p ?name ?v ?vl WHERE { GRAPH ?graph { ?this ?p ?v }
     OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
     BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) } ORDER BY ?name ?v"""
-QUOTES = PREFIXES + """SELECT ?this ?text ?section ?location WHERE { ?this exo:supportingQuote ?q .
-    ?q exo:text ?text ; exo:section ?section ; exo:location ?location } ORDER BY ?location ?text"""
-REFERENCES = PREFIXES + """SELECT ?this ?n ?title ?status ?doi ?pmid ?retraction WHERE {
-    ?this exo:citesReference ?r . ?r exo:referenceNumber ?n ; exo:verificationStatus ?status .
-    OPTIONAL { ?r exo:title ?t } OPTIONAL { ?r exo:doi ?d } OPTIONAL { ?r exo:pmid ?pm }
-    OPTIONAL { ?r exo:retractionNotice ?x }
+# Quotes, references and cell lines are read from the entities graph, where each is described once:
+# a nanopublication's provenance repeats them, and the union of all graphs would multiply the rows.
+QUOTES = PREFIXES + f"""SELECT ?this ?text ?section ?location WHERE {{ ?this exo:supportingQuote ?q .
+    GRAPH <{ENTITIES_GRAPH}> {{ ?q exo:text ?text ; exo:section ?section ; exo:location ?location }} }}
+    ORDER BY ?location ?text"""
+REFERENCES = PREFIXES + f"""SELECT ?this ?n ?title ?status ?doi ?pmid ?retraction WHERE {{
+    ?this exo:citesReference ?r .
+    GRAPH <{ENTITIES_GRAPH}> {{ ?r exo:referenceNumber ?n ; exo:verificationStatus ?status .
+      OPTIONAL {{ ?r exo:title ?t }} OPTIONAL {{ ?r exo:doi ?d }} OPTIONAL {{ ?r exo:pmid ?pm }}
+      OPTIONAL {{ ?r exo:retractionNotice ?x }} }}
     BIND(COALESCE(?t, "") AS ?title) BIND(COALESCE(?d, "") AS ?doi) BIND(COALESCE(?pm, "") AS ?pmid)
-    BIND(COALESCE(?x, "") AS ?retraction) } ORDER BY ?n"""
+    BIND(COALESCE(?x, "") AS ?retraction) }} ORDER BY ?n"""
 ISSUES = PREFIXES + """SELECT ?this ?issue ?kind ?comment WHERE { ?this exo:hasIssue ?issue .
     ?issue exo:issueKind ?kind ; rdfs:comment ?comment } ORDER BY ?issue"""
 FLAGS = PREFIXES + """SELECT ?this ?retracted ?hedging WHERE { ?this exo:restsOnRetractedStudy ?retracted
     OPTIONAL { ?this exo:hedgingLevel ?level FILTER(?level != exo:AssertedLevel) ?level rdfs:label ?hedging } }"""
-PROBLEMATIC_LINES = PREFIXES + """SELECT ?this ?name ?caution WHERE { ?this exo:restsOnProblematicCellLine ?line .
-    ?line rdfs:label ?name ; exo:cellLineCaution ?caution } ORDER BY ?name"""
+PROBLEMATIC_LINES = PREFIXES + f"""SELECT ?this ?name ?caution WHERE {{ ?this exo:restsOnProblematicCellLine ?line .
+    GRAPH <{ENTITIES_GRAPH}> {{ ?line rdfs:label ?name ; exo:cellLineCaution ?caution }} }} ORDER BY ?name"""
 ENTITY_FACTS = PREFIXES + """SELECT ?this ?p ?name ?v ?vl WHERE { ?this ?p ?v FILTER(?p != rdfs:label)
     OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
     BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) } ORDER BY ?name ?v LIMIT 1000"""
