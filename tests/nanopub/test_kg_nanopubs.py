@@ -3,11 +3,15 @@ evidence (the quote's words, what is known of the cited study, the evidence type
 entities graph (issue 17 in progress: trusty URIs and signatures are not yet part of the release)."""
 from __future__ import annotations
 
+import contextlib
+import io
+
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from suite_cases import SIGNER, require_module, require_suite
 
 from exomirkg.ids.namespaces import CLAIM, EXO, NANOPUB, NP, OBO, REFERENCE
-from exomirkg.nanopub import check
+from exomirkg.nanopub import check, load_private_key, sign
 
 
 def nanopub_trig(kg: Dataset, np_iri: URIRef) -> str:
@@ -58,3 +62,19 @@ def test_a_nanopublication_on_a_retracted_study_carries_the_notice(kg):
     notices = [one.value(r, EXO.retractionNotice) for r in one.objects(CLAIM["C016"], EXO.citesReference)]
     assert any(n is not None and "retracted" in str(n) for n in notices)
     assert one.value(CLAIM["C016"], EXO.restsOnRetractedStudy) == Literal(True)
+
+
+def test_every_nanopublication_signed_is_trusty_and_passes_nanopub_sign(kg):
+    """Each KG nanopublication, made trusty and signed with the Nanopublication Test Suite's key,
+    passes our checker and the independent one of nanopub-sign (the Rust nanopub toolkit)."""
+    nanopub_sign = require_module("nanopub_sign", "pip install nanopub-sign")
+    key = load_private_key(require_suite() / "transform" / "signed" / "rsa-key2" / "key" / "id_rsa")
+    heads = [URIRef(str(g.identifier)[: -len("/head")]) for g in kg.graphs() if str(g.identifier).endswith("/head")]
+    assert len(heads) >= 170
+    for np_iri in heads:
+        signed = sign(nanopub_trig(kg, np_iri), key, signed_by=SIGNER)
+        [report] = check(signed)
+        assert report.valid and report.trusty and report.signed, (np_iri, str(report))
+        with contextlib.redirect_stdout(io.StringIO()):
+            info = nanopub_sign.Nanopub(signed).check().info()
+        assert info["trusty_hash"] and info["signature"], np_iri
