@@ -130,12 +130,31 @@ UNUSABLE = {
                                     "kg/curation/dataset.yaml:2: created must be a date (YYYY-MM-DD), not 'yesterday'"),
     "dataset.yaml alias": (_dataset("title: &t x\ncreated: 2026-11-28\n"),
                            f"kg/curation/dataset.yaml:1: {ALIAS_REASON}"),
+    "creator with a wrong ORCID check character": (
+        _dataset("created: 2026-11-28\ncreators:\n  - {name: J. Carberry, orcid: 0000-0002-1825-0098}\n"),
+        "kg/curation/dataset.yaml:3: '0000-0002-1825-0098' is not an ORCID iD: its check character should be 7"),
+    "creator that is neither a name nor {name, orcid}": (
+        _dataset("created: 2026-11-28\ncreators:\n  - {name: J. Carberry, email: j@example.org}\n"),
+        "kg/curation/dataset.yaml:3: a creator is a name or {name: ..., orcid: ...}"),
     "broken schema.yaml": (_schema("claim_types: [unclosed\n"), "kg/curation/schema.yaml:2: not valid YAML: "),
     "empty schema.yaml": (_schema(""), ("kg/curation/schema.yaml:1: schema.yaml must be a mapping with "
                                         "claim_types, fields and statement_fields")),
     "schema.yaml duplicate key": (_schema("fields: {}\nfields: {}\n"),
                                   "kg/curation/schema.yaml:2: duplicate key 'fields' (first at line 1)"),
 }
+
+
+def test_a_creator_with_an_orcid_is_the_nanopublications_creator_by_iri(mini):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDFS
+    mini.write("01.yaml", _claims(ROLE))
+    (mini.root / "kg" / "curation" / "dataset.yaml").write_text(
+        "created: 2026-11-28\ncreators:\n  - {name: Josiah Carberry, orcid: 0000-0002-1825-0097}\n  - exomir-kg curators\n")
+    dataset = mini.build().dataset
+    pubinfo = next(g for g in dataset.graphs() if str(g.identifier).endswith("/pubinfo"))
+    orcid = URIRef("https://orcid.org/0000-0002-1825-0097")
+    assert set(pubinfo.objects(None, DCTERMS.creator)) == {orcid, Literal("exomir-kg curators")}
+    assert pubinfo.value(orcid, RDFS.label) == Literal("Josiah Carberry")
 
 
 @pytest.mark.parametrize("case", UNUSABLE)

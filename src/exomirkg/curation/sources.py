@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CurationError, CurationProblem, ExomirError, IdentifierError, UnusableCuration, relative
+from ..ids.orcid import orcid_iri
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import Reference, ReferenceTables, ResolvedMiRNA
 from .review import QuoteMatch, ReviewText
@@ -417,7 +418,9 @@ def _load_issues(ctx: _Context, path: Path, claims: dict[str, Claim]) -> list[Re
 
 def _load_metadata(ctx: _Context, path: Path) -> dict[str, Any]:
     """``dataset.yaml`` as a plain dict: a mapping with ``created`` (a date) and, if given,
-    ``creators`` (a list of names); anything else is recorded as unusable."""
+    ``creators``: each a name, or ``{name: ..., orcid: ...}`` with an ORCID iD (checked, check
+    character included). The result's ``creators`` are the names, ``orcids`` maps names to ORCID
+    IRIs; anything else is recorded as unusable."""
     file = relative(path, ctx.root)
     try:
         data = load_yaml(path, ctx.root)
@@ -431,9 +434,35 @@ def _load_metadata(ctx: _Context, path: Path) -> dict[str, Any]:
     created = data["created"]
     if not isinstance(created, date) or isinstance(created, datetime):
         ctx.refuse_at(file, line_of(data, "created"), f"created must be a date (YYYY-MM-DD), not {created!r}")
-    if "creators" in data and not (is_text_list(data["creators"]) and data["creators"]):
-        ctx.refuse_at(file, line_of(data, "creators"), "creators must be a list of names")
-    return plain(data)
+    result = plain(data)
+    if "creators" in data:
+        names, orcids = _creators(ctx, file, data)
+        result["creators"], result["orcids"] = names, orcids
+    return result
+
+
+def _creators(ctx: _Context, file: str, data: Any) -> tuple[list[str], dict[str, str]]:
+    """The creators' names and their ORCID IRIs, each bad entry recorded as unusable."""
+    entries = data["creators"]
+    if not isinstance(entries, list) or not entries:
+        ctx.refuse_at(file, line_of(data, "creators"), "creators must be a list of names or {name, orcid} entries")
+        return [], {}
+    names, orcids = [], {}
+    for entry in entries:
+        if is_text_list([entry]):
+            names.append(str(entry))
+            continue
+        if not isinstance(entry, dict) or not is_text_list([entry.get("name")]) or set(entry) - {"name", "orcid"}:
+            ctx.refuse_at(file, line_of(entry) or line_of(data, "creators"),
+                          f"a creator is a name or {{name: ..., orcid: ...}}, not {plain(entry)!r}")
+            continue
+        names.append(str(entry["name"]))
+        if entry.get("orcid") is not None:
+            try:
+                orcids[str(entry["name"])] = orcid_iri(str(entry["orcid"]))
+            except IdentifierError as error:
+                ctx.refuse_at(file, line_of(entry, "orcid") or line_of(data, "creators"), str(error))
+    return names, orcids
 
 
 def load_curation(root: Path, curation_dir: Path, schema: CurationSchema, prefixes: PrefixRegistry,

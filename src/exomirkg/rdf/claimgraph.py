@@ -303,7 +303,7 @@ class ClaimGraphBuilder:
         return node
 
     # ----------------------------------------------------------------- claims
-    def add_claim(self, claim: Claim, created: str) -> None:
+    def add_claim(self, claim: Claim, created: str, creators: Sequence[tuple[str, str | None]] = ()) -> None:
         np_iri = NANOPUB[claim.id]
         head = self.sink.graph(f"{np_iri}/head")
         assertion = self.sink.graph(f"{np_iri}/assertion")
@@ -386,8 +386,13 @@ class ClaimGraphBuilder:
             p.add((node, EXO.hasIssue, ISSUE[issue_id]))
 
         i = pubinfo
-        i.add((np_iri, DCTERMS.created, literal(f"{created}T00:00:00+00:00", XSD.dateTime)))   # nanopub guidelines: a dateTime
-        i.add((np_iri, DCTERMS.creator, literal("exomir-kg curators")))
+        i.add((np_iri, DCTERMS.created, literal(f"{created}T00:00:00", XSD.dateTime)))   # no time zone: the one form rdflib and Oxigraph both keep as written
+        for name, orcid in creators or (("exomir-kg curators", None),):
+            if orcid:                                             # a person: their ORCID IRI, named
+                i.add((np_iri, DCTERMS.creator, URIRef(orcid)))
+                i.add((URIRef(orcid), RDFS.label, literal(name)))
+            else:
+                i.add((np_iri, DCTERMS.creator, literal(name)))
         i.add((np_iri, DCTERMS.license, URIRef(LICENSE)))
         i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
         i.add((np_iri, RDFS.label, literal(f"nanopublication of claim {claim.id}")))
@@ -441,6 +446,8 @@ class ClaimGraphBuilder:
     # ----------------------------------------------------------------- whole KG
     def _build(self, curation: Curation) -> None:
         created = str(curation.metadata.get("created", date(2026, 11, 28)))
+        orcids = curation.metadata.get("orcids", {})
+        creators = [(name, orcids.get(name)) for name in curation.metadata.get("creators", [])]
         g = self.entities
         g.add((REVIEW, RDF.type, EXO.Review))
         review_ref = self.tables.references.get(0)
@@ -448,7 +455,7 @@ class ClaimGraphBuilder:
         g.add((REVIEW, DCTERMS.license, URIRef(LICENSE)))
         g.add((REVIEW, EXO.doi, literal(REVIEW_DOI)))
         for claim in curation.claims:
-            self.add_claim(claim, created)
+            self.add_claim(claim, created, creators)
             self.sink.end_claim()
         for issue in curation.issues:
             self.issue(issue)

@@ -24,6 +24,6 @@ def citation_cff(ctx: ReleaseContext) -> Files:
     m = ctx.manifest
     return {"CITATION.cff": render("CITATION.cff", title=m["title"], version=m["version"], date=m["date"],
                                    download_base=m["download_base"], version_iri=m["version_iri"],
-                                   creators=m["creators"], keywords=m["keywords"], license_spdx_id=LICENSE_SPDX_ID,
+                                   creators=m["creators"], orcids=ctx.built.curation.metadata.get("orcids", {}), keywords=m["keywords"], license_spdx_id=LICENSE_SPDX_ID,
                                    review_title=REVIEW_TITLE, review_journal=REVIEW_JOURNAL, review_year=REVIEW_YEAR,
                                    review_doi=REVIEW_DOI)}
