@@ -91,7 +91,7 @@ RULES: tuple[Rule, ...] = (
     Rule("exomirkg.nanopub.model:MalformedNanopub", Exit.FAILED, MESSAGE,
          "a nanopublication that cannot be made trusty or signed (the findings say why)"),
     Rule("exomirkg.nanopub.model:NanopubError", Exit.UNUSABLE, MESSAGE,
-         "a nanopublication text that is not RDF, or a signing key that cannot be used"),
+         "a nanopublication text that is not RDF, a signing key that cannot be used, or a bad nanopub server URL"),
     Rule("exomirkg.errors:ExomirError", Exit.UNUSABLE, MESSAGE,
          "any other error: not a checkout, KG not built, bad option value, unknown engine"),
     Rule("click.exceptions:UsageError", Exit.UNUSABLE, BY_CLICK, "unknown verb, bad or missing option or argument"),

@@ -1,6 +1,7 @@
-"""``exomirkg nanopub``: check and sign nanopublications as the nanopub network expects them."""
+"""``exomirkg nanopub``: check, sign and publish nanopublications as the nanopub network expects them."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -8,7 +9,7 @@ import click
 from .exits import Exit, epilog, leave, reports_errors
 
 
-@click.group(short_help="Check or sign nanopublications (Trusty URIs, RSA signatures).")
+@click.group(short_help="Check, sign or publish nanopublications (Trusty URIs, RSA signatures).")
 def nanopub() -> None:
     """Nanopublications as the nanopub network expects them: structure, Trusty URI, signature."""
 
@@ -54,3 +55,37 @@ def sign(file: Path, key_path: Path, signer: str | None, out: Path | None) -> No
     else:
         out.write_text(signed, encoding="utf-8", newline="")
         click.echo(f"wrote {out}", err=True)
+
+
+@nanopub.command(short_help="Send signed nanopublications to a nanopub server (POST of TriG).",
+                 epilog=epilog(OK="every nanopublication was accepted",
+                               FAILED="one was refused, not sent (invalid or unsigned) or the server did not answer",
+                               UNUSABLE="a bad server URL"))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--server", required=True, metavar="URL",
+              help="The nanopub server, e.g. https://np.knowledgepixels.com/ (test: https://np.test.knowledgepixels.com/).")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 10),
+              help="Further attempts after a server error or a lost connection.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds to wait for each answer.")
+@click.option("--pause", default=1.0, show_default=True, type=click.FloatRange(0, 60),
+              help="Seconds before the first retry (doubling).")
+@click.option("--quiet", is_flag=True, help="Print only the nanopublications that were not accepted.")
+@reports_errors()
+def publish(paths: tuple[Path, ...], server: str, retries: int, timeout: float, pause: float, quiet: bool) -> None:
+    """Send the nanopublications of PATHS (files or folders, e.g. a release's nanopubs/) to the
+    server, one POST each. Each is checked first: an invalid or unsigned one is not sent. Prints
+    what became of each and a summary; server errors are retried, refusals are not.
+    """
+    from tqdm import tqdm
+
+    from ..nanopub.publishing import publish as send
+    outcomes = send(paths, server, retries, timeout, pause,
+                    progress=lambda items: tqdm(items, desc="publishing", unit="np", disable=None, file=sys.stderr))
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        if not quiet or outcome.status != "accepted":
+            click.echo(str(outcome))
+    click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no nanopublications found")
+    leave(Exit.FAILED if any(o.status != "accepted" for o in outcomes) or not outcomes else Exit.OK)

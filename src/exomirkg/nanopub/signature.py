@@ -163,8 +163,10 @@ def verify(np: Nanopub) -> tuple[bool, list[Finding]]:
     return True, findings
 
 
-def sign_nanopub(np: Nanopub, key: RSAPrivateKey, signed_by: str | None = None) -> tuple[str, list[Quad]]:
-    """The trusty IRI and quads of ``np`` signed with ``key`` (nanopub-java's ``createSignedNanopub``)."""
+def sign_nanopub(np: Nanopub, key: RSAPrivateKey, signed_by: str | None = None,
+                 fragment: bool = False) -> tuple[str, list[Quad]]:
+    """The trusty IRI and quads of ``np`` signed with ``key`` (nanopub-java's ``createSignedNanopub``);
+    ``fragment``: its graphs become fragments of its IRI (see :func:`~.trusty.preprocess`)."""
     if any(q.predicate in (HAS_SIGNATURE, HAS_SIGNATURE_TARGET, HAS_PUBLIC_KEY) for q in np.graph(np.pubinfo)):
         raise MalformedNanopub(f"{np.uri.value} is already signed; sign its plain version")
     from cryptography.hazmat.primitives import hashes
@@ -178,10 +180,10 @@ def sign_nanopub(np: Nanopub, key: RSAPrivateKey, signed_by: str | None = None) 
               Quad(sig, HAS_ALGORITHM, Literal("RSA"), pubinfo)]
     if signed_by:
         quads.append(Quad(sig, SIGNED_BY, NamedNode(signed_by), pubinfo))
-    statements = preprocess(quads, base)
+    statements = preprocess(quads, base, fragment)
     signature = key.sign(digest_string(statements).encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
     value = Literal(base64.b64encode(signature).decode("ascii"))
-    statements += preprocess([Quad(sig, HAS_SIGNATURE, value, pubinfo)], base)
+    statements += preprocess([Quad(sig, HAS_SIGNATURE, value, pubinfo)], base, fragment)
     code, signed = finish(statements)
     return expand_base(base) + code, signed
 

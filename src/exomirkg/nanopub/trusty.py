@@ -90,17 +90,23 @@ def prepare(np: Nanopub) -> tuple[str, NamedNode, list[Quad]]:
     return base, pubinfo, ordered
 
 
-def preprocess(quads: Iterable[Quad], base: str) -> list[Statement]:
+def preprocess(quads: Iterable[Quad], base: str, fragment: bool = False) -> list[Statement]:
     """The statements with every IRI under ``base`` and every blank node given the placeholder space
-    where the artifact code will go (trustyuri-java's ``RdfPreprocessor`` with a base IRI)."""
+    where the artifact code will go (trustyuri-java's ``RdfPreprocessor`` with a base IRI).
+
+    With ``fragment``, an IRI under ``base`` becomes a fragment of the trusty IRI (``B' + " #" +
+    name``, e.g. ``.../RA...#assertion``), the form nanopub-py makes and verifies; without, the form
+    of nanopub-java 1.50+ (``B' + " /" + suffix``). Checkers that replace the code by a space accept both.
+    """
     expanded = expand_base(base)
+    separator = "#" if fragment else "/"
     bnodes: dict[str, int] = {}
 
     def pre(term: object, frozen: bool) -> str:
         if isinstance(term, BlankNode):
             if frozen:
                 raise MalformedNanopub("making it trusty would change a blank node in an existing trusty graph")
-            return f"{expanded} /_{bnodes.setdefault(term.value, len(bnodes) + 1)}"
+            return f"{expanded} {separator}_{bnodes.setdefault(term.value, len(bnodes) + 1)}"
         assert isinstance(term, NamedNode)
         iri = term.value
         suffix = iri[len(base):] if iri.startswith(base) and iri != base else None
@@ -112,6 +118,9 @@ def preprocess(quads: Iterable[Quad], base: str) -> list[Statement]:
             return iri
         if suffix is None:
             return expanded + " "
+        if fragment:
+            suffix = suffix.lstrip("/#")
+            return f"{expanded} #{'_' if suffix.startswith('_') else ''}{suffix.replace('#', '%23')}"
         suffix = suffix.replace("#", "%23")
         return f"{expanded} /{'_' if suffix.startswith('_') else ''}{suffix}"
 
