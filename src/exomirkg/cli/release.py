@@ -21,20 +21,36 @@ from .options import in_checkout, project_at, root_option
               help="Folder that holds the versions (relative to the checkout).")
 @click.option("--force", is_flag=True, help="Replace an existing version folder.")
 @click.option("--date", default=None, help="Release date (YYYY-MM-DD); default: the curation's dataset date.")
+@click.option("--sign-key", "sign_key", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Private RSA key that signs the nanopublications (PEM, or a nanopub profile's base64 DER). "
+                   "Never commit it. Without it they are trusty but not signed.")
+@click.option("--signer", default=None, metavar="ORCID",
+              help="The signer's ORCID iD or IRI, stated as npx:signedBy (needs --sign-key).")
 @reports_errors(prefix="release failed")
-def release(root: Path | None, version: str, out: Path, force: bool, date: str | None) -> None:
+def release(root: Path | None, version: str, out: Path, force: bool, date: str | None, sign_key: Path | None,
+            signer: str | None) -> None:
     """Cut release VERSION into OUT/VERSION: data in five RDF formats, TSV and KGX, ontology, shapes,
     queries, mappings, docs, a figure, metadata (HCLS, DCAT, VoID, Bioschemas, RO-Crate, CITATION.cff),
-    reports and a claim-level changelog.
+    reports, a claim-level changelog, and every claim as a trusty nanopublication (signed with
+    --sign-key) with an index nanopublication; between releases unchanged claims keep their
+    nanopublication, changed ones are superseded and removed ones retracted.
 
     It is written into a hidden folder and swapped into place: a failed or interrupted release
     leaves the previous one as it was. One release of a version runs at a time: a second one exits
     3 at once (conflict). Hidden folders of killed releases in OUT are removed (or reported while
     their release is under way).
     """
+    from ..publish.products import Signing
     from ..publish.release import release as run_release
     project = project_at(root)
-    result = run_release(project, version, in_checkout(out, project), force, date)
+    signing = None
+    if signer and not sign_key:
+        raise click.UsageError("--signer needs --sign-key")
+    if sign_key:
+        from ..ids.orcid import orcid_iri
+        from ..nanopub import load_private_key
+        signing = Signing(load_private_key(sign_key), orcid_iri(signer) if signer else None)
+    result = run_release(project, version, in_checkout(out, project), force, date, signing)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"released {version} into {result.folder} ({len(result.files)} files); "

@@ -2,5 +2,5 @@
 ``products/``, walked from one table; HTML and text formats from the Jinja2 ``templates/``), the
 FAIR check, and atomic writes with a version lock.
 
-May import: ``ids``, ``curation``, ``rdf``, ``query``, ``validate``, ``federation`` and ``exomirkg.build``.
+May import: ``ids``, ``curation``, ``rdf``, ``query``, ``validate``, ``federation``, ``nanopub`` and ``exomirkg.build``.
 """

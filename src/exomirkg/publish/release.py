@@ -22,8 +22,9 @@ from ..dataset import DEFAULT_CREATED
 from ..errors import ExomirError
 from ..project import Project
 from .atomic import building_folder, clean_stale_folders, swap_into_place, version_lock
-from .products import CHECKSUMS, PRODUCTS, Product, ReleaseContext, manifest
+from .products import CHECKSUMS, PRODUCTS, Product, ReleaseContext, Signing, manifest
 from .products.context import VERSION_PATTERN, ProductError
+from .products.nanopubs import UnusablePreviousRelease
 
 
 class ReleaseError(ExomirError):
@@ -38,10 +39,11 @@ class ReleaseResult:
     notes: tuple[str, ...] = ()      # hidden folders of killed releases removed, restored or left
 
 
-def release(project: Project, version: str, out: Path, force: bool = False, date: str | None = None) -> ReleaseResult:
+def release(project: Project, version: str, out: Path, force: bool = False, date: str | None = None,
+            signing: Signing | None = None) -> ReleaseResult:
     """Cut release ``version`` into ``out/version``; raise ReleaseError (leaving the previous
     release as it was) on failure, and :class:`exomirkg.publish.atomic.VersionLocked` at once when another
-    release of ``version`` is under way in ``out``."""
+    release of ``version`` is under way in ``out``. With ``signing``, its nanopublications are signed."""
     if not VERSION_PATTERN.match(version):
         raise ReleaseError(f"version {version!r} must look like 1.2.3")
     target = out / version
@@ -52,20 +54,22 @@ def release(project: Project, version: str, out: Path, force: bool = False, date
             raise ReleaseError("; ".join([f"{target} exists; use --force to replace it", *notes]))
         staging = building_folder(out, version)
         try:
-            files, changes = _write_release(project, version, staging, out, date)
+            files, changes, signing_notes = _write_release(project, version, staging, out, date, signing)
             left = swap_into_place(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        return ReleaseResult(target, files, changes, tuple(notes + ([left] if left else [])))
+        return ReleaseResult(target, files, changes, tuple(notes + signing_notes + ([left] if left else [])))
 
 
-def _write_release(project: Project, version: str, folder: Path, out: Path, date: str | None) -> tuple[list[str], dict]:
-    """Walk the product table into ``folder``; the release's files and the claims changed."""
+def _write_release(project: Project, version: str, folder: Path, out: Path, date: str | None,
+                   signing: Signing | None) -> tuple[list[str], dict, list[str]]:
+    """Walk the product table into ``folder``; the release's files, the claims changed and what the
+    publisher of its nanopublications must know."""
     with tempfile.TemporaryDirectory(prefix="exomirkg-release-") as scratch:
         built = build(project, Path(scratch))
         ctx = ReleaseContext(project, version, date or str(built.curation.metadata.get("created", DEFAULT_CREATED)),
-                             folder, out, built)
+                             folder, out, built, signing)
         for product in PRODUCTS:
             if not product.from_manifest:
                 _write_product(ctx, product)
@@ -75,14 +79,14 @@ def _write_release(project: Project, version: str, folder: Path, out: Path, date
                 _write_product(ctx, product)
     listing = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     (folder / CHECKSUMS).write_text("".join(f"{_sha256(folder / rel)}  {rel}\n" for rel in listing), encoding="utf-8")
-    return [*listing, CHECKSUMS], ctx.changes
+    return [*listing, CHECKSUMS], ctx.changes, ctx.nanopubs.notes
 
 
 def _write_product(ctx: ReleaseContext, product: Product) -> None:
     """Write the files of ``product``, refusing any it does not declare or a declared one it left out."""
     try:
         files = product.make(ctx)
-    except ProductError as error:
+    except (ProductError, UnusablePreviousRelease) as error:
         raise ReleaseError(str(error)) from error
     undeclared = sorted(rel for rel in files if not product.declares(rel))
     missing = sorted(set(product.fixed) - set(files))

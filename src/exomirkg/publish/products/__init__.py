@@ -22,6 +22,7 @@ from .figure import network_figure
 from .kgx import kgx_files
 from .landing import landing_page
 from .metadata import dataset_ttl, manifest, manifest_json, ro_crate_json
+from .nanopubs import Signing, nanopub_files
 from .ontology import docs, ontology_files, queries, shapes
 from .reports import provenance, query_results, validation_report
 
@@ -48,6 +49,7 @@ class Product:
 KG = f"data/{KG_STEM}"
 PRODUCTS: tuple[Product, ...] = (
     # ---- data: listed in the manifest with their checksums; in this order (a product may read an earlier one's files)
+    Product("nanopubs", ("nanopubs/*.trig", "nanopubs/nanopubs.tsv"), nanopub_files),
     Product("kg", (f"{KG}.trig", f"{KG}.nq", f"{KG}.ttl", f"{KG}.nt", f"mappings/{KG_STEM}.sssom.tsv"), kg_files),
     Product("jsonld", (f"{KG}.jsonld",), jsonld),
     Product("associations", ("data/associations.tsv",), associations),
@@ -75,4 +77,4 @@ PRODUCTS: tuple[Product, ...] = (
 CHECKSUMS = "SHA256SUMS"
 """Written last by the release itself: the SHA-256 of every other file."""
 
-__all__ = ["CHECKSUMS", "PRODUCTS", "Files", "Product", "ReleaseContext", "manifest"]
+__all__ = ["CHECKSUMS", "PRODUCTS", "Files", "Product", "ReleaseContext", "Signing", "manifest"]

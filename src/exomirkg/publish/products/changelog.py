@@ -44,7 +44,12 @@ def previous_release(out: Path, version: str, pattern: re.Pattern[str]) -> str |
 
 
 def released_fingerprints(folder: Path) -> dict[str, str]:
-    """The claim fingerprints of the release in ``folder``."""
+    """The claim fingerprints of the release in ``folder``: from its ``nanopubs/nanopubs.tsv``, or
+    computed from its KG for a release made before nanopublications were released."""
+    from .nanopubs import previous_entries
+    rows = previous_entries(folder)
+    if rows:
+        return {row["id"]: row["fingerprint"] for row in rows.values() if row["kind"] == "claim"}
     dataset = Dataset()
     dataset.parse(folder / "data" / f"{KG_STEM}.trig", format="trig")
     return claim_fingerprints(dataset)
@@ -59,5 +64,11 @@ def compare(dataset: Dataset, previous: dict[str, str] | None) -> dict[str, list
 
 def changelog_files(ctx: ReleaseContext) -> Files:
     """``CHANGELOG.md`` for people, ``reports/changes.json`` for programs."""
-    text = render("CHANGELOG.md", version=ctx.version, previous=ctx.previous, changes=ctx.changes, kinds=KINDS)
-    return {"CHANGELOG.md": text, "reports/changes.json": json.dumps(ctx.changes, indent=1, sort_keys=True) + "\n"}
+    released = ctx.nanopubs
+    nanopubs = {"index": released.index.uri, "kept": len(released.kept), "superseded": released.superseded,
+                "retracted": released.retracted, "restored": released.restored, "new": released.new,
+                "notes": released.notes}
+    text = render("CHANGELOG.md", version=ctx.version, previous=ctx.previous, changes=ctx.changes, kinds=KINDS,
+                  nanopubs=nanopubs, uris={e.id: e.uri for e in released.entries})
+    report = {**ctx.changes, "nanopublications": nanopubs}
+    return {"CHANGELOG.md": text, "reports/changes.json": json.dumps(report, indent=1, sort_keys=True) + "\n"}

@@ -21,6 +21,7 @@ from ...ids.namespaces import BASE
 from ...ids.prefixes import PrefixRegistry
 from ...project import Project
 from .changelog import compare, previous_release, released_fingerprints
+from .nanopubs import ReleasedNanopubs, Signing, release_nanopubs, released_dataset
 
 if TYPE_CHECKING:
     from ...validate.report import ValidationReport
@@ -47,6 +48,7 @@ class ReleaseContext:
     folder: Path                 # the release being written; the files of earlier products are in it
     out: Path                    # the folder of all versions, where the previous release is looked for
     built: BuildResult           # the KG, built and checked against the shapes
+    signing: Signing | None = None   # the key that signs the nanopublications (none: trusty, not signed)
     written_paths: set[str] = field(default_factory=set, init=False)     # by the release, as it writes them
     _manifest: dict[str, Any] | None = field(default=None, init=False, repr=False)
 
@@ -71,6 +73,16 @@ class ReleaseContext:
         """The SHACL report of the released KG (pyshacl)."""
         from ...validate.engines import validate
         return validate(self.dataset, self.project.shapes_path)
+
+    @cached_property
+    def nanopubs(self) -> ReleasedNanopubs:
+        """The release's nanopublications, sealed against the previous release's."""
+        return release_nanopubs(self)
+
+    @cached_property
+    def released(self) -> Dataset:
+        """The KG as released: nanopublications named by their trusty IRIs."""
+        return released_dataset(self)
 
     @cached_property
     def previous(self) -> str | None:

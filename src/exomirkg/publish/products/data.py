@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ...build import KG_STEM
 from ...ids.namespaces import CLAIM, EXO, NP, OBO
 from ...rdf.claimgraph import union_graph
-from ...rdf.serialize import nquads
+from ...rdf.serialize import nquads, ntriples, trig, turtle
 
 if TYPE_CHECKING:
     from .context import Files, ReleaseContext
@@ -24,9 +24,13 @@ KG_FORMATS = ("trig", "nq", "ttl", "nt")
 
 
 def kg_files(ctx: ReleaseContext) -> Files:
-    """The files of the build: the KG in its four formats, the SSSOM mappings moved to ``mappings/``."""
+    """The KG as released in its four formats (nanopublications under their trusty IRIs, each claim
+    linked to its current one), and the build's SSSOM mappings in ``mappings/``."""
+    released = ctx.released
+    union = union_graph(released)
+    texts = {"trig": trig(released), "nq": nquads(released), "ttl": turtle(union), "nt": ntriples(union)}
+    files: Files = {f"data/{KG_STEM}.{suffix}": texts[suffix] for suffix in KG_FORMATS}
     built = {path.name: path for path in ctx.built.files.values()}
-    files: Files = {f"data/{KG_STEM}.{suffix}": built[f"{KG_STEM}.{suffix}"].read_bytes() for suffix in KG_FORMATS}
     files[f"mappings/{KG_STEM}.sssom.tsv"] = built[f"{KG_STEM}.sssom.tsv"].read_bytes()
     return files
 
@@ -34,7 +38,7 @@ def kg_files(ctx: ReleaseContext) -> Files:
 def jsonld(ctx: ReleaseContext) -> Files:
     """The KG as compacted JSON-LD, written with PyLD from its N-Quads."""
     from pyld import jsonld as pyld
-    doc = pyld.from_rdf(nquads(ctx.dataset), {"format": "application/n-quads"})
+    doc = pyld.from_rdf(nquads(ctx.released), {"format": "application/n-quads"})
     context = {"exo": str(EXO), "claim": str(CLAIM), "np": str(NP), "rdfs": str(RDFS), "prov": str(PROV),
                "dcterms": str(DCTERMS), "obo": str(OBO), "xsd": str(XSD), "skos": str(SKOS)}
     compacted = pyld.compact(doc, context)
