@@ -21,6 +21,8 @@ from .options import project_at, root_option
               help="On-disk store folder (default: .exomirkg/store in the checkout); built or refreshed when the KG changed.")
 @click.option("--prepared", is_flag=True,
               help="Serve the --store folder as it is (an Oxigraph store built elsewhere, e.g. from a large release); never rebuild it.")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Serve this release folder (e.g. dist/0.1.0): its nanopublications by their trusty IRIs.")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Largest answer (rows or triples) served.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
@@ -37,7 +39,8 @@ from .options import project_at, root_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="YAML file with 'allow_service: [URL, ...]'.")
 @reports_errors()
-def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepared: bool, timeout: float, max_rows: int,
+def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepared: bool, release_dir: Path | None,
+          timeout: float, max_rows: int,
           workers: int, max_body: int, max_memory: int, slow_after: float, queue: int, allow_service: tuple[str, ...],
           config_file: Path | None) -> None:
     """Serve the KG: SPARQL 1.1 endpoint at /sparql, HTML pages, dereferenceable IRIs (read-only).
@@ -50,10 +53,13 @@ def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepa
     allowlist = ServiceAllowlist.from_config(allow_service, config_file)
     if prepared and store_dir is None:
         raise ExomirError("--prepared needs --store FOLDER")
-    server = KnowledgeGraphServer(project, store_dir or project.root / ".exomirkg" / "store",
+    if prepared and release_dir is not None:
+        raise ExomirError("--prepared serves a store as it is; --release builds one: give one of them")
+    default_store = project.root / ".exomirkg" / (f"store-release-{release_dir.resolve().name}" if release_dir else "store")
+    server = KnowledgeGraphServer(project, store_dir or default_store,
                                   ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
                                                allowlist=allowlist, max_body=max_body, memory_mb=max_memory,
-                                               slow_after=slow_after, queue=queue), prepared)
+                                               slow_after=slow_after, queue=queue), prepared, release_dir)
     click.echo(f"serving exomir-kg on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops")
     try:
         server.serve_forever()

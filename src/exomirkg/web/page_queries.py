@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..errors import ExomirError
 from ..ids.namespaces import CLAIM, ENTITIES_GRAPH, NANOPUB, RDF, RDFS, sparql_prologue
+from ..nanopub.hashing import ra_code_in
 from ..query.store import QueryResult, Term
 from .jobs import Answer, Job
 
@@ -28,6 +29,16 @@ RDFS_LABEL = str(RDFS.label)
 # ------------------------------------------------------------------------ the queries
 KNOWN = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } UNION { GRAPH ?this { ?s ?p ?o } } }"
 GRAPH_EXISTS = "ASK { GRAPH ?this { ?s ?p ?o } }"
+CURRENT_NANOPUB = PREFIXES + """SELECT ?this ?plain ?np WHERE {
+  { ?this exo:currentNanopublication ?np } UNION { GRAPH ?g { ?plain a <http://www.nanopub.org/nschema#Nanopublication> } BIND(?plain AS ?np) }
+} LIMIT 1"""
+NANOPUB_GRAPHS = """SELECT ?this ?head ?assertion ?provenance ?pubinfo WHERE { GRAPH ?head {
+  ?this <http://www.nanopub.org/nschema#hasAssertion> ?assertion ; <http://www.nanopub.org/nschema#hasProvenance> ?provenance ;
+        <http://www.nanopub.org/nschema#hasPublicationInfo> ?pubinfo } } LIMIT 1"""
+SUCCESSOR = """SELECT ?this ?kind ?by WHERE {
+  { GRAPH ?g { ?by <http://purl.org/nanopub/x/supersedes> ?this } BIND("superseded" AS ?kind) }
+  UNION { GRAPH ?g { ?who <http://purl.org/nanopub/x/retracts> ?this } GRAPH ?h { ?by <http://www.nanopub.org/nschema#hasAssertion> ?g } BIND("retracted" AS ?kind) }
+} LIMIT 1"""
 LABEL = PREFIXES + "SELECT ?this ?label WHERE { ?this rdfs:label ?label } LIMIT 1"
 FACTS_IN_GRAPH = PREFIXES + """SELECT ?this ?graph ?p ?name ?v ?vl WHERE { GRAPH ?graph { ?this ?p ?v }
     OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
@@ -124,18 +135,48 @@ def claim_id_of(iri: str) -> str | None:
 
 
 def nanopub_id_of(iri: str) -> tuple[str, str] | None:
-    """(claim id, part) of a nanopublication IRI (part '' for the nanopublication itself), else None."""
+    """(claim id, part) of a nanopublication IRI (part '' for the nanopublication itself), else None:
+    ``np/C001`` and its ``np/C001/assertion`` (as built), ``np/C001/RA...`` (as released, trusty)."""
     if not iri.startswith(str(NANOPUB)):
         return None
     claim_id, _, part = iri[len(str(NANOPUB)):].partition("/")
+    if part and ra_code_in(part) == part:
+        part = ""
     if not claim_id or (part and part not in NANOPUB_PARTS):
         return None
     return claim_id, part
 
 
 def graph_iris(claim_id: str) -> dict[str, str]:
-    """The four graph IRIs of a claim's nanopublication, by part."""
+    """The four graph IRIs of a claim's nanopublication as built (``np/C001/assertion``), by part."""
     return {part: f"{NANOPUB}{claim_id}/{part}" for part in NANOPUB_PARTS}
+
+
+def current_nanopub(run: Runner, claim_id: str) -> str | None:
+    """The IRI of the nanopublication that states the claim: its trusty one in a released KG
+    (``exo:currentNanopublication``), ``np/C001`` in a built one; None when the KG has neither."""
+    found = column(rows(run, CURRENT_NANOPUB, this=str(CLAIM) + claim_id, plain=str(NANOPUB) + claim_id), "np")
+    return text_of(found[0][0]) if found else None
+
+
+def nanopub_graphs(run: Runner, np_iri: str) -> dict[str, str]:
+    """The four graph IRIs of the nanopublication ``np_iri``, by part, as its head names them ({}
+    when the KG has no head of that name)."""
+    found = column(rows(run, NANOPUB_GRAPHS, this=np_iri), "head", "assertion", "provenance", "pubinfo")
+    return {part: text_of(term) for part, term in zip(NANOPUB_PARTS, found[0], strict=True)} if found else {}
+
+
+def successor(run: Runner, np_iri: str) -> tuple[str, str] | None:
+    """("superseded", the newer nanopublication) or ("retracted", the retraction) for a nanopublication
+    the KG names but does not hold; None when it names none."""
+    found = column(rows(run, SUCCESSOR, this=np_iri), "kind", "by")
+    return (text_of(found[0][0]), text_of(found[0][1])) if found else None
+
+
+def claim_graphs(run: Runner, claim_id: str) -> dict[str, str]:
+    """The four graph IRIs of the claim's current nanopublication (as built when the KG has none)."""
+    current = current_nanopub(run, claim_id)
+    return (nanopub_graphs(run, current) if current else {}) or graph_iris(claim_id)
 
 
 @dataclass
@@ -152,6 +193,7 @@ class ClaimView:
     retracted: bool
     hedging: str                                # the hedging level's label; empty when asserted
     problematic_lines: list[tuple[str, ...]]    # (cell line, Cellosaurus's comment)
+    nanopub: str | None = None                  # the IRI of its current nanopublication (trusty once released)
 
 
 def _facts(result: QueryResult, skip: tuple[str, ...], names: dict[str, str]) -> list[tuple[str, Term, str]]:
@@ -169,7 +211,8 @@ def _facts(result: QueryResult, skip: tuple[str, ...], names: dict[str, str]) ->
 def claim(run: Runner, iri: str) -> ClaimView:
     """Everything the claim page of ``iri`` shows."""
     claim_id = claim_id_of(iri) or ""
-    graphs = graph_iris(claim_id)
+    nanopub = current_nanopub(run, claim_id)
+    graphs = (nanopub_graphs(run, nanopub) if nanopub else {}) or graph_iris(claim_id)
     facts = _facts(rows(run, FACTS_IN_GRAPH, this=iri, graph=graphs["assertion"]), (RDFS_LABEL,),
                    {RDF_TYPE: "claim type"})
     provenance = _facts(rows(run, FACTS_IN_GRAPH, this=iri, graph=graphs["provenance"]),
@@ -183,7 +226,7 @@ def claim(run: Runner, iri: str) -> ClaimView:
     retracted, hedging = (text_of(flags[0][0]) == "true", text_of(flags[0][1])) if flags else (False, "")
     lines = [tuple(text_of(t) for t in row) for row in column(rows(run, PROBLEMATIC_LINES, this=iri), "name", "caution")]
     return ClaimView(claim_id, label(run, iri) or claim_id, facts, provenance, quotes, references, issues,
-                     retracted, hedging, lines)
+                     retracted, hedging, lines, nanopub)
 
 
 @dataclass
@@ -234,6 +277,26 @@ def dataset_counts(run: Runner) -> tuple[str, str]:
     return text_of(triples[0][0]), text_of(claims[0][0])
 
 
-__all__ = ["ClaimView", "EntityView", "GraphView", "NotAnIRI", "PageQueryFailed", "checked_iri", "claim",
-           "claim_id_of", "dataset_counts", "entity", "graph", "graph_iris", "known", "label", "landing_counts",
-           "nanopub_id_of", "rows"]
+__all__ = [
+    "ClaimView",
+    "EntityView",
+    "GraphView",
+    "NotAnIRI",
+    "PageQueryFailed",
+    "checked_iri",
+    "claim",
+    "claim_graphs",
+    "claim_id_of",
+    "current_nanopub",
+    "dataset_counts",
+    "entity",
+    "graph",
+    "graph_iris",
+    "known",
+    "label",
+    "landing_counts",
+    "nanopub_graphs",
+    "nanopub_id_of",
+    "rows",
+    "successor",
+]

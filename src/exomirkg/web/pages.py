@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from ..dataset import REVIEW_DOI, REVIEW_DOI_IRI, REVIEW_JOURNAL, REVIEW_TITLE, REVIEW_YEAR
 from ..ids.namespaces import BASE, CLAIM
+from ..nanopub import NanopubReport
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -89,7 +90,7 @@ CONSTRUCT and DESCRIBE). Every IRI of the KG resolves here with content negotiat
 
 def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quotes: list[tuple],
                references: list[tuple], issues: list[tuple], label: str, retracted: bool, hedging: str,
-              problematic_lines: list[tuple] | None = None) -> bytes:
+              problematic_lines: list[tuple] | None = None, nanopub: str | None = None) -> bytes:
     flags = ""
     if retracted:
         flags += '<span class="flag retracted">rests on a retracted study</span>'
@@ -112,6 +113,8 @@ def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quote
     prov_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, label)}</td></tr>" for p, v, label in provenance)
     caution_html = "".join(f"<p class=\"issue\"><b>{escape(line)}</b>: {escape(caution)}</p>"
                            for line, caution in problematic_lines or [])
+    np_iri = nanopub or f"{BASE}np/{claim_id}"
+    np_link = local_link(np_iri)
     body = f"""<p>{flags}</p>
 <h2>What the review says</h2>{quote_html}
 <h2>The claim</h2><table class="facts">{fact_rows}</table>
@@ -120,8 +123,8 @@ def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quote
 {"<h2>Problems of the review</h2>" + issue_html if issues else ""}
 {"<h2>Problematic cell lines (Cellosaurus)</h2>" + caution_html if problematic_lines else ""}
 <p>As RDF: <a href="/claim/{escape(claim_id)}?format=turtle">Turtle</a>,
-<a href="/claim/{escape(claim_id)}?format=json-ld">JSON-LD</a>, <a href="/np/{escape(claim_id)}">nanopublication</a>
-(<a href="/np/{escape(claim_id)}?format=trig">TriG</a>)</p>"""
+<a href="/claim/{escape(claim_id)}?format=json-ld">JSON-LD</a>, <a class="nanopub" href="{escape(np_link)}">nanopublication</a>
+(<a href="{escape(rdf_link(np_iri, "trig"))}">TriG</a>)</p>"""
     return page(label, body)
 
 
@@ -152,13 +155,33 @@ def triple_table(triples: list[tuple]) -> str:
     return f'<table class="triples"><tr><th>subject</th><th>predicate</th><th>object</th></tr>{body}</table>'
 
 
-def nanopub_page(iri: str, claim_id: str, graphs: dict[str, list[tuple]]) -> bytes:
-    """A nanopublication: its four graphs, each as a table."""
+PART_TITLES = {"head": "Head", "assertion": "Assertion: what is claimed",
+               "provenance": "Provenance: where the claim comes from", "pubinfo": "Publication information"}
+
+
+def verification(report: NanopubReport | None) -> str:
+    """The verification status of a nanopublication as HTML: what our checker found."""
+    if report is None:
+        return '<p class="flag issue">not verified: its graphs could not be read</p>'
+    if not report.valid:
+        problems = "".join(f"<li>{escape(f.message)}</li>" for f in report.errors)
+        return f'<p class="flag retracted">invalid</p><ul>{problems}</ul>'
+    said = {"signed": "valid, trusty and signed: its Trusty URI matches its content, and its signature verifies",
+            "trusty": "valid and trusty (its Trusty URI matches its content), not signed",
+            "plain": "valid, not yet trusty or signed (a built nanopublication; releases publish it trusty and signed)"}
+    return f'<p class="flag hedged">{escape(said[report.status])}</p>'
+
+
+def nanopub_page(iri: str, claim_id: str, graphs: dict[str, tuple[str, list[tuple]]],
+                 report: NanopubReport | None = None) -> bytes:
+    """A nanopublication: its verification status, then its four graphs, each as a table."""
     sections = "".join(
-        f'<h2 id="{escape(part)}"><a href="{escape(local_link(iri + "/" + part))}">{escape(part)}</a></h2>'
-        f"{triple_table(triples)}" for part, triples in graphs.items())
+        f'<h2 id="{escape(part)}"><a href="{escape(local_link(graph_iri))}">{escape(PART_TITLES.get(part, part))}</a></h2>'
+        f"{triple_table(triples)}" for part, (graph_iri, triples) in graphs.items())
     body = f"""<p>The nanopublication of claim <a href="/claim/{escape(claim_id)}">{escape(claim_id)}</a>:
-its head, assertion, provenance and publication information, each a named graph.</p>{sections}
+its head, assertion, provenance and publication information, each a named graph.</p>
+<p><a href="{escape(iri)}">{escape(iri)}</a></p>
+<h2>Verification</h2>{verification(report)}{sections}
 <p>As RDF: <a href="{escape(rdf_link(iri, "trig"))}">TriG (the four graphs)</a></p>"""
     return page(f"Nanopublication {claim_id}", body)
 
@@ -189,6 +212,15 @@ def not_found(path: str) -> bytes:
     return page("Not found", f"<p>Nothing is known here about <code>{escape(path)}</code>.</p>")
 
 
+def not_in_release(iri: str, kind: str, by: str) -> bytes:
+    """The page of a nanopublication this KG names but no longer holds: ``kind`` is "superseded" (``by``
+    is its newer version) or "retracted" (``by`` is the retraction)."""
+    what = "a newer version" if kind == "superseded" else "a retraction"
+    return page("Not in this release", f"<p>The nanopublication <code>{escape(iri)}</code> is not in this release: it "
+                f"was {escape(kind)} by {what}, <a class=\"{escape(kind)}-by\" href=\"{escape(local_link(by))}\">"
+                f"{escape(by)}</a>. It stays valid where it was published (its trusty IRI still verifies it).</p>")
+
+
 __all__ = [
     "claim_page",
     "entity_page",
@@ -199,6 +231,7 @@ __all__ = [
     "nanopub_page",
     "next_page_link",
     "not_found",
+    "not_in_release",
     "page",
     "query_page",
     "rdf_link",

@@ -30,11 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from ..errors import ExomirError
 from ..federation.services import ServiceAllowlist, ServiceRefused
 from ..ids.namespaces import BASE, sparql_prologue
+from ..nanopub import check as check_nanopub
 from ..project import Project
 from ..query.catalogue import BadParameter, StoredQuery, catalogue
 from ..query.sparql_syntax import dataset_clauses
@@ -50,9 +51,11 @@ from .pages import (
     error_page,
     graph_page,
     landing,
+    local_link,
     nanopub_page,
     next_page_link,
     not_found,
+    not_in_release,
     query_page,
     result_table,
 )
@@ -93,6 +96,7 @@ class KnowledgeGraphServer:
     store_dir: Path
     config: ServerConfig
     prepared: bool = False          # True: serve store_dir as it is (built elsewhere), never rebuild it
+    release: Path | None = None     # serve this release folder's KG instead of the checkout's build
     workers: QueryWorkers = field(init=False)
 
     def __post_init__(self) -> None:
@@ -101,7 +105,7 @@ class KnowledgeGraphServer:
             raise ExomirError("--max-body must be 0 or more bytes")
         limits = self.config.limits()
         if not self.prepared:
-            ensure_store(self.project, self.store_dir)
+            ensure_store(self.project, self.store_dir, self.release)
         elif not (self.store_dir / "CURRENT").exists():
             raise ExomirError(f"{self.store_dir} is not an Oxigraph store folder")
         self.workers = QueryWorkers(self.store_dir, limits)
@@ -286,13 +290,28 @@ def resource(kg: KnowledgeGraphServer, out: Responder, request: Request, value: 
         iri = checked_iri(value)
     except NotAnIRI as error:
         raise RequestRefused(400, f"{value!r} is {error}", html=True) from error
-    if not page_queries.known(kg.run, iri):
-        return out.html(404, not_found(iri))
     nanopub = page_queries.nanopub_id_of(iri)
+    if not page_queries.known(kg.run, iri):
+        current = page_queries.current_nanopub(kg.run, nanopub[0]) if nanopub and not nanopub[1] else None
+        if current and current != iri:       # np/C001 in a released KG: its current trusty nanopublication
+            fmt = request.param("format")
+            query = "?" + urlencode({"format": fmt}) if fmt else ""
+            return out.send(303, "text/plain; charset=utf-8", f"see {current}\n".encode(),
+                            {"Location": local_link(current) + query})
+        return out.html(404, not_found(iri))
     claim_id = page_queries.claim_id_of(iri)
     is_graph = bool(page_queries.rows(kg.run, page_queries.GRAPH_EXISTS, this=iri).boolean)
-    owner = nanopub[0] if nanopub else claim_id          # the claim whose nanopublication this IRI names
-    graphs = [iri] if is_graph else list(page_queries.graph_iris(owner).values()) if owner else []
+    if is_graph:
+        graphs = [iri]
+    elif nanopub and not nanopub[1]:
+        graphs = list(page_queries.nanopub_graphs(kg.run, iri).values())
+        gone = None if graphs else page_queries.successor(kg.run, iri)
+        if gone:                             # an older version that the KG names but no longer holds
+            return out.html(404, not_in_release(iri, *gone))
+    elif nanopub or claim_id:
+        graphs = list(page_queries.claim_graphs(kg.run, nanopub[0] if nanopub else claim_id or "").values())
+    else:
+        graphs = []
     offers = [HTML, *RDF_FORMATS.values()] if graphs else [HTML, *list(RDF_FORMATS.values())[:3]]
     wanted = request.param("format") or negotiate(out.handler.headers.get("Accept"), offers, HTML)
     fmt = {v: k for k, v in RDF_FORMATS.items()}.get(wanted or "", wanted)
@@ -317,11 +336,14 @@ def html_of(kg: KnowledgeGraphServer, iri: str, claim_id: str | None, nanopub: t
     if claim_id is not None:
         view = page_queries.claim(run, iri)
         return claim_page(view.claim_id, view.facts, view.provenance, view.quotes, view.references, view.issues,
-                          view.label, view.retracted, view.hedging, view.problematic_lines)
+                          view.label, view.retracted, view.hedging, view.problematic_lines, view.nanopub)
     if nanopub is not None and not nanopub[1]:
-        parts = {part: page_queries.graph(run, graph_iri).triples
-                 for part, graph_iri in page_queries.graph_iris(nanopub[0]).items()}
-        return nanopub_page(iri, nanopub[0], parts)
+        names = page_queries.nanopub_graphs(run, iri)
+        parts = {part: (graph_iri, page_queries.graph(run, graph_iri).triples) for part, graph_iri in names.items()}
+        answer = kg.run(Job(kind="graphs", graphs=tuple(names.values()), graph_format="trig"))
+        reports = check_nanopub(answer.body.decode("utf-8")) if answer.status == 200 else []
+        report = reports[0] if len(reports) == 1 else None
+        return nanopub_page(iri, nanopub[0], parts, report)
     if is_graph:
         named_graph = page_queries.graph(run, iri)
         return graph_page(iri, named_graph.triples, named_graph.more)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..errors import ExomirError
 from ..project import Project
 from ..query.store import ONTOLOGY_GRAPH, QueryResult, solutions_result, store_files
 from .jobs import Answer, Job, Limits, QueryDataset
@@ -44,21 +45,38 @@ RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsForm
 
 
 
-def ensure_store(project: Project, folder: Path) -> Path:
-    """An on-disk store of the KG and the ontology, (re)built when the KG changed."""
-    kg, ontology = store_files(project)
+def ensure_store(project: Project, folder: Path, release: Path | None = None) -> Path:
+    """An on-disk store of the KG and the ontology, (re)built when they changed: the built KG of the
+    checkout, or the KG and ontology of the ``release`` folder (nanopublications by trusty IRI)."""
+    kg, ontology = release_files(release) if release is not None else store_files(project)
+    extra = release_nanopub_files(release) if release is not None else []
     digest = hashlib.sha256()
-    for path in (kg, *ontology):
+    for path in (kg, *ontology, *extra):
         digest.update(path.read_bytes())
     stamp = folder / "exomirkg-source.sha256"
     if stamp.exists() and stamp.read_text().strip() == digest.hexdigest():
         return folder
-    return build_store(folder, kg, ontology, stamp=digest.hexdigest())
+    return build_store(folder, kg, ontology, stamp=digest.hexdigest(), extra=extra)
 
 
-def build_store(folder: Path, kg: Path, ontology: list[Path], stamp: str = "") -> Path:
-    """An on-disk store in ``folder`` of a KG file (TriG or N-Quads, by suffix) and the ontology
-    files (in the ontology graph), built next to it and moved into place when complete."""
+def release_files(release: Path) -> tuple[Path, list[Path]]:
+    """The KG (N-Quads) and ontology of a release folder; ExomirError when it is not one."""
+    kg, ontology = release / "data" / "exomir-kg.nq", release / "ontology" / "exomir-full.ttl"
+    if not (kg.is_file() and ontology.is_file()):
+        raise ExomirError(f"{release} is not a release folder (no data/exomir-kg.nq and ontology/exomir-full.ttl)")
+    return kg, [ontology]
+
+
+def release_nanopub_files(release: Path) -> list[Path]:
+    """The nanopublications of a release that its KG files leave out: the index (and its parts) and
+    the retractions, so that their trusty IRIs resolve on the release's endpoint."""
+    folder = release / "nanopubs"
+    return sorted([*folder.glob("index*.trig"), *folder.glob("retract-*.trig")]) if folder.is_dir() else []
+
+
+def build_store(folder: Path, kg: Path, ontology: list[Path], stamp: str = "", extra: list[Path] | None = None) -> Path:
+    """An on-disk store in ``folder`` of a KG file (TriG or N-Quads, by suffix), the ontology files
+    (in the ontology graph) and ``extra`` TriG files, built next to it and moved into place when complete."""
     building = folder.with_name(folder.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +84,8 @@ def build_store(folder: Path, kg: Path, ontology: list[Path], stamp: str = "") -
     store.bulk_load(path=str(kg), format=ox.RdfFormat.N_QUADS if kg.suffix == ".nq" else ox.RdfFormat.TRIG)
     for path in ontology:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    for path in extra or []:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
     store.flush()
     store.optimize()
     del store
