@@ -1,15 +1,22 @@
 """The review's Fig. 1 regenerated from the KG: ``figure/network.{dot,svg,png}`` (Graphviz), donor cells ->
 miRNAs -> recipient cells, targets and processes.
+
+Colours are six-digit hex (Graphviz ignores three-digit ones and draws black); a legend explains
+them; an edge resting on a retracted study is dashed and marked †, one resting on a problematic cell
+line (Cellosaurus) dotted and marked *; each node links to its IRI (its page on the KG's site, or
+the registry's: miRBase via identifiers.org, GO, CL, HGNC).
 """
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
 
 from ...ids.namespaces import EXO
 from ...rdf.claimgraph import union_graph
@@ -18,6 +25,24 @@ from .context import ProductError
 if TYPE_CHECKING:
     from .context import Files, ReleaseContext
 
+COLOURS = {"transfer": "#44aa77", "targets": "#aa4477", "promotes": "#cc3333", "inhibits": "#3366cc"}
+"""Edge colours by kind (six hex digits)."""
+FILLS = {"mirna": "#fff3c4", "cell": "#d8f0e0", "gene": "#f0d8e8", "process": "#dde6f6"}
+SHAPES = {"mirna": "shape=ellipse, style=filled", "cell": 'shape=box, style="rounded,filled"',
+          "gene": "shape=box, style=filled", "process": "shape=note, style=filled"}
+RETRACTED_MARK, PROBLEMATIC_MARK = "†", "*"
+
+
+@dataclass
+class Edge:
+    """One drawn edge and the claims behind it."""
+
+    kind: str                                   # transfer | targets | promotes | inhibits
+    label: str
+    claims: set[str] = field(default_factory=set)
+    retracted: bool = False                     # some claim rests on a retracted study
+    problematic: bool = False                   # some claim rests on a problematic cell line
+
 
 def network_figure(ctx: ReleaseContext) -> Files:
     """The network as Graphviz source, SVG (shown on the landing page) and PNG."""
@@ -25,50 +50,91 @@ def network_figure(ctx: ReleaseContext) -> Files:
     return {"figure/network.dot": dot, "figure/network.svg": render_dot(dot, "svg"), "figure/network.png": render_dot(dot, "png")}
 
 
-def network_dot(dataset: Dataset) -> str:
-    """Fig. 1 of the review, regenerated: donor cells -> miRNAs -> recipient cells, targets and processes."""
+def _name(graph: Graph, node: URIRef) -> str:
+    text = graph.value(node, EXO.textName) or graph.value(node, RDFS.label)
+    if text is None and str(node).startswith(str(EXO)):       # exo phenotypes: TumourGrowth -> tumour growth
+        return re.sub(r"(?<!^)([A-Z])", r" \1", str(node)[len(str(EXO)):]).lower()
+    return str(text or str(node).rsplit("/", 1)[-1])
+
+
+def _quoted(text: str) -> str:
+    """A Graphviz double-quoted string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def network_edges(dataset: Dataset) -> tuple[dict[URIRef, tuple[str, str]], dict[tuple[URIRef, URIRef], Edge]]:
+    """The figure's nodes (IRI -> kind, name) and edges ((source, target) -> :class:`Edge`)."""
     graph = union_graph(dataset)
-    def name(node) -> str:
-        text = graph.value(node, EXO.textName) or graph.value(node, RDFS.label)
-        if text is None and str(node).startswith(str(EXO)):       # exo phenotypes: TumourGrowth -> tumour growth
-            return re.sub(r"(?<!^)([A-Z])", r" \1", str(node)[len(str(EXO)):]).lower()
-        return str(text or str(node).rsplit("/", 1)[-1])
-    edges = set()
-    nodes: dict[str, str] = {}
-    for claim in sorted(set(graph.subjects(RDF.type, EXO.TransferClaim)) | set(graph.subjects(RDF.type, EXO.TargetClaim))
-                        | set(graph.subjects(RDF.type, EXO.ProcessClaim)), key=str):
-        for m in graph.objects(claim, EXO.mirna):
-            mid = name(m)
+    nodes: dict[URIRef, tuple[str, str]] = {}
+    edges: dict[tuple[URIRef, URIRef], Edge] = {}
+
+    def add(source: URIRef, target: URIRef, kind: str, label: str, claim: Node, target_kind: str) -> None:
+        nodes.setdefault(target, (target_kind, _name(graph, target)))
+        edge = edges.setdefault((source, target), Edge(kind, label))
+        edge.claims.add(str(claim).rsplit("/", 1)[-1])
+        edge.retracted |= (claim, EXO.restsOnRetractedStudy, Literal(True)) in graph
+        edge.problematic |= graph.value(claim, EXO.restsOnProblematicCellLine) is not None
+
+    claims = set(graph.subjects(RDF.type, EXO.TransferClaim)) | set(graph.subjects(RDF.type, EXO.TargetClaim)) \
+        | set(graph.subjects(RDF.type, EXO.ProcessClaim))
+    for claim in sorted(claims, key=str):
+        for mirna in graph.objects(claim, EXO.mirna):
+            if not isinstance(mirna, URIRef):
+                continue
+            nodes.setdefault(mirna, ("mirna", _name(graph, mirna)))
             donor, recipient = graph.value(claim, EXO.donorCell), graph.value(claim, EXO.recipientCell)
             gene, process = graph.value(claim, EXO.gene), graph.value(claim, EXO.process)
-            effect = graph.value(claim, EXO.effect)
-            if donor is not None:
-                nodes[name(donor)] = "cell"
-                edges.add((name(donor), mid, "releases", "#4a7"))
-            if recipient is not None:
-                nodes[name(recipient)] = "cell"
-                edges.add((mid, name(recipient), "to", "#4a7"))
-            if gene is not None and (claim, RDF.type, EXO.TargetClaim) in graph:
-                nodes[name(gene)] = "gene"
-                edges.add((mid, name(gene), "targets", "#a47"))
-            if process is not None and effect is not None and str(effect).endswith(("PositiveEffect", "NegativeEffect")):
-                nodes[name(process)] = "process"
-                colour = "#c33" if str(effect).endswith("PositiveEffect") else "#36c"
-                edges.add((mid, name(process), "+" if colour == "#c33" else "-", colour))
-    for source, target, _, _ in edges:
-        for node in (source, target):
-            nodes.setdefault(node, "mirna")
-    shapes = {"mirna": 'shape=ellipse, style=filled, fillcolor="#fff3c4"', "cell": 'shape=box, style="rounded,filled", fillcolor="#d8f0e0"',
-              "gene": 'shape=box, style=filled, fillcolor="#f0d8e8"', "process": 'shape=note, style=filled, fillcolor="#dde6f6"'}
-    lines = ["digraph exomir {", ('  graph [rankdir=LR, fontname="Helvetica", label="Exosomal miRNAs in the HCC microenvironment '
-                                  '(regenerated from exomir-kg; red: promotes, blue: inhibits)", labelloc=t, fontsize=20];'),
+            effect = str(graph.value(claim, EXO.effect) or "")
+            if isinstance(donor, URIRef):
+                nodes.setdefault(donor, ("cell", _name(graph, donor)))
+                add(donor, mirna, "transfer", "releases", claim, "mirna")
+            if isinstance(recipient, URIRef):
+                add(mirna, recipient, "transfer", "to", claim, "cell")
+            if isinstance(gene, URIRef) and (claim, RDF.type, EXO.TargetClaim) in graph:
+                add(mirna, gene, "targets", "targets", claim, "gene")
+            if isinstance(process, URIRef) and effect.endswith(("PositiveEffect", "NegativeEffect")):
+                positive = effect.endswith("PositiveEffect")
+                add(mirna, process, "promotes" if positive else "inhibits", "+" if positive else "-", claim, "process")
+    drawn = {node for pair in edges for node in pair}
+    return {iri: kind for iri, kind in nodes.items() if iri in drawn}, edges
+
+
+def network_dot(dataset: Dataset) -> str:
+    """Fig. 1 of the review, regenerated: donor cells -> miRNAs -> recipient cells, targets and processes."""
+    nodes, edges = network_edges(dataset)
+    lines = ["digraph exomir {", ('  graph [rankdir=LR, fontname="Helvetica", label="Exosomal miRNAs in the HCC '
+                                  'microenvironment (regenerated from exomir-kg)", labelloc=t, fontsize=20];'),
              '  node [fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=9];']
-    for node, kind in sorted(nodes.items()):
-        lines.append(f'  "{node}" [{shapes[kind]}];')
-    for source, target, label, colour in sorted(edges):
-        lines.append(f'  "{source}" -> "{target}" [label="{label}", color="{colour}"];')
+    lines += _legend()
+    for iri, (kind, name) in sorted(nodes.items(), key=lambda item: (item[1][0], item[1][1], str(item[0]))):
+        lines.append(f'  {_quoted(str(iri))} [label={_quoted(name)}, {SHAPES[kind]}, fillcolor="{FILLS[kind]}", '
+                     f'URL={_quoted(str(iri))}, tooltip={_quoted(name)}, target="_top"];')
+    for (source, target), edge in sorted(edges.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
+        label = edge.label + (RETRACTED_MARK if edge.retracted else "") + (PROBLEMATIC_MARK if edge.problematic else "")
+        style = "dashed" if edge.retracted else "dotted" if edge.problematic else "solid"
+        claims = ", ".join(sorted(edge.claims))
+        lines.append(f'  {_quoted(str(source))} -> {_quoted(str(target))} [label={_quoted(label)}, '
+                     f'color="{COLOURS[edge.kind]}", fontcolor="{COLOURS[edge.kind]}", style={style}, '
+                     f'tooltip={_quoted("claims " + claims)}];')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _legend() -> list[str]:
+    """A boxed legend: node kinds, edge colours, and the two marks."""
+    lines = ['  subgraph cluster_legend {', '    label="Legend"; fontsize=12; style=rounded; color="#888888";']
+    for kind, name in (("mirna", "exosomal miRNA"), ("cell", "cell (donor or recipient)"), ("gene", "target gene"),
+                       ("process", "process or phenotype")):
+        lines.append(f'    "legend_{kind}" [label="{name}", {SHAPES[kind]}, fillcolor="{FILLS[kind]}"];')
+    samples = (("transfer", "releases / to: transfer between cells", "solid"), ("targets", "targets a gene", "solid"),
+               ("promotes", "+ promotes", "solid"), ("inhibits", "- inhibits", "solid"))
+    for number, (kind, text, style) in enumerate(samples):
+        lines.append(f'    "legend_e{number}a" [label="", shape=point, width=0.05]; "legend_e{number}b" [label="{text}", shape=plaintext];')
+        lines.append(f'    "legend_e{number}a" -> "legend_e{number}b" [color="{COLOURS[kind]}", style={style}];')
+    lines.append(f'    "legend_marks" [shape=plaintext, label="{RETRACTED_MARK} dashed: rests on a retracted study\\l'
+                 f'{PROBLEMATIC_MARK} dotted: rests on a problematic cell line (Cellosaurus)\\l"];')
+    lines.append("  }")
+    return lines
 
 
 def render_dot(dot_text: str, fmt: str) -> bytes:

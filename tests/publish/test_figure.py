@@ -1,0 +1,58 @@
+"""The release's network figure (issue 18): colours Graphviz draws, a legend, marks on edges that
+rest on retracted studies or problematic cell lines, and nodes that link to their IRIs."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from rdflib import Dataset
+
+from exomirkg.publish.products.figure import COLOURS, network_dot, network_edges, render_dot
+
+
+@pytest.fixture(scope="module")
+def kg(project) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(project.kg_dir / "exomir-kg.trig", format="trig")
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def svg(kg) -> str:
+    if shutil.which("dot") is None:
+        import os
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz 'dot' is missing in CI (apt-get install graphviz)")
+        pytest.skip("Graphviz 'dot' is not installed (apt-get install graphviz)")
+    return render_dot(network_dot(kg), "svg").decode()
+
+
+def test_every_colour_is_six_hex_digits_and_graphviz_draws_them(svg):
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", colour) for colour in COLOURS.values())
+    strokes = set(re.findall(r'stroke="(#[0-9a-f]{6})"', svg))
+    assert set(COLOURS.values()) <= strokes
+
+
+def test_the_figure_has_a_legend_that_names_each_kind_and_mark(svg):
+    for text in ("Legend", "exosomal miRNA", "target gene", "promotes", "inhibits", "retracted study", "problematic cell line"):
+        assert text in svg
+
+
+def test_edges_on_retracted_studies_and_problematic_lines_are_marked(kg, svg):
+    _, edges = network_edges(kg)
+    retracted = [e for e in edges.values() if e.retracted]
+    problematic = [e for e in edges.values() if e.problematic and not e.retracted]
+    assert retracted and problematic
+    assert all("C" in claim for e in retracted for claim in e.claims)
+    dot = network_dot(kg)
+    assert dot.count("style=dashed") == len(retracted)
+    assert dot.count("style=dotted") == len(problematic)
+    assert "†" in svg and 'stroke-dasharray="5,2"' in svg
+
+
+def test_each_node_links_to_its_iri(kg, svg):
+    nodes, _ = network_edges(kg)
+    links = set(re.findall(r'<a xlink:href="([^"]+)"', svg))
+    assert {str(iri) for iri in nodes} <= links
+    assert any(link.startswith("https://identifiers.org/mirbase") for link in links)
