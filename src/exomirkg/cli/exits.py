@@ -73,6 +73,8 @@ RULES: tuple[Rule, ...] = (
          "the push failed; the store was read back and the message says what the target holds", prefix="push failed"),
     Rule("exomirkg.errors:ConflictError", Exit.CONFLICT, MESSAGE,
          "another run holds what this one needs (the lock of a release version); nothing was done"),
+    Rule("exomirkg.publish.products.nanopubs:UnusablePreviousRelease", Exit.UNUSABLE, MESSAGE,
+         "the previous release's nanopubs/nanopubs.tsv lacks a column the next release needs", prefix="release failed"),
     Rule("exomirkg.publish.release:ReleaseError", Exit.UNUSABLE, MESSAGE,
          "the release cannot be made: bad version, version exists without --force, Graphviz or pyLODE "
          "missing or failing", prefix="release failed"),
@@ -83,7 +85,8 @@ RULES: tuple[Rule, ...] = (
          "Jena SHACL failed or ran out of memory (EXOMIRKG_JENA_HEAP=4g sets its heap)"),
     Rule("exomirkg.rdf.reasoning:ReasonerUnavailable", Exit.UNUSABLE, MESSAGE, "HermiT could not run (no Java)"),
     Rule("exomirkg.query.catalogue:UnknownQuery", Exit.UNUSABLE, MESSAGE, "no stored query has that name"),
-    Rule("exomirkg.query.catalogue:BadParameter", Exit.UNUSABLE, MESSAGE, "a --param the query does not declare or accept"),
+    Rule("exomirkg.query.parameters:BadParameter", Exit.UNUSABLE, MESSAGE,
+         "a --param the query does not declare, or a value that does not fit or names nothing in the KG"),
     Rule("exomirkg.query.store:QueryError", Exit.UNUSABLE, MESSAGE, "a query cannot be parsed or run"),
     Rule("exomirkg.errors:IdentifierError", Exit.UNUSABLE, MESSAGE, "an identifier (CURIE, miRNA name) cannot be used"),
     Rule("exomirkg.federation.services:ServiceRefused", Exit.UNUSABLE, MESSAGE, "a SERVICE call to an endpoint not allowed"),

@@ -53,28 +53,44 @@ def query(root: Path | None, query: str | None, list_queries: bool, params: tupl
     from ..ids.prefixes import PrefixRegistry
     from ..query.catalogue import ad_hoc, catalogue, find
     from ..query.results import render
-    from ..query.store import EmbeddedStore, RemoteStore
+    from ..query.store import EmbeddedStore, QueryResult, RemoteStore
     project = project_at(root)
     folder = project.queries_dir
     if run_all:
         _run_all(project, engine)
         return
     if list_queries or not query:
+        registry = PrefixRegistry.load(project.prefixes_path)
         for stored in catalogue(folder).values():
-            params_text = "".join(f"\n      --param {p.name}=...  {p.description}" for p in stored.parameters)
+            params_text = "".join(f"\n      --param {p.name}=...  {p.description} (default: {stored.shown_default(p, registry) or 'none'})"
+                                  for p in stored.parameters)
             click.echo(f"{stored.name}\n    {stored.question}{params_text}")
         if not list_queries:
             click.echo("\n(give a query NAME, a FILE.rq or - to run one)")
         return
     chosen = ad_hoc(sys.stdin.read()) if query == "-" else find(folder, query)
     values = _parse_params(params)
-    text = chosen.bind(values, PrefixRegistry.load(project.prefixes_path))
+    registry = PrefixRegistry.load(project.prefixes_path)
+    stores: list[EmbeddedStore | RemoteStore] = []
+
+    def store() -> EmbeddedStore | RemoteStore:        # opened when a value needs the KG, or to run
+        if not stores:
+            stores.append(RemoteStore(endpoint, graph) if endpoint else EmbeddedStore.for_project(project, engine))
+        return stores[0]
+
+    def lookup(text: str) -> QueryResult:
+        return store().query(text)
+    text = chosen.bind(values, registry, lookup)
     if show:
         click.echo(text)
         return
-    store = RemoteStore(endpoint, graph) if endpoint else EmbeddedStore.for_project(project, engine)
-    result = store.query(text)
+    result = store().query(text)
     click.echo(render(result, output_format), nl=False)
+    if not result.rows and result.boolean is None and values:
+        from ..query.parameters import unmatched
+        for name in unmatched(chosen.terms(values, registry, lookup), lookup):
+            click.echo(f"warning: --param {name}={values[name]} matches nothing in the KG: no answer can have it",
+                       err=True)
     following = chosen.next_page(values, len(result.rows))
     if following is not None:
         click.echo(f"(a full page of {len(result.rows)} answers: more may follow; the next page: "

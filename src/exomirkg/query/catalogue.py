@@ -28,36 +28,22 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from ..errors import ExomirError, IdentifierError
+from ..errors import ExomirError
 from ..ids.namespaces import BASE, CLAIM, EXO
 from ..ids.prefixes import PrefixRegistry
+from .parameters import PARAM_KINDS, BadParameter, Lookup, Parameter, sparql_values, term_iri
 
 SCHEMA = Namespace("https://schema.org/")
 EXAMPLES = Namespace(BASE + "queries/")
 ENDPOINT = URIRef(BASE + "sparql")
-PARAM_KINDS = ("literal", "integer", "curie", "iri", "claim")
 PAGE_CLAUSES = ("LIMIT", "OFFSET")
 
 
 class UnknownQuery(ExomirError):
     """No stored query has that name."""
-
-
-class BadParameter(ExomirError):
-    """A --param is not one the query declares, or its value does not fit its kind."""
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    variable: str
-    kind: str
-    description: str
-    example: str
 
 
 @dataclass(frozen=True)
@@ -79,34 +65,82 @@ class StoredQuery:
         match = re.match(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE)
         return match.group(1).upper() if match else "UNKNOWN"
 
-    def bind(self, values: dict[str, str], prefixes: PrefixRegistry) -> str:
-        """The query text with each given parameter's ``VALUES`` line set to its value."""
+    def default(self, param: Parameter) -> str:
+        """The value the stored text gives ``param`` (what runs when it is not set): the terms of its
+        ``VALUES`` line, its page size or offset, or its SERVICE endpoint."""
+        if param.variable in PAGE_CLAUSES:
+            return self._page_default(param.variable) if page_clause(param.variable).search(self.text) else "*"
+        if param.variable == "SERVICE":
+            found = re.search(r"SERVICE\s+(?:SILENT\s+)?<([^>]*)>", self.text, re.IGNORECASE)
+            return found.group(1) if found else ""
+        found = values_line(param.variable).search(self.text)
+        if found is None:
+            return ""
+        inner = found.group(0).split("{", 1)[1].rsplit("}", 1)[0].strip()
+        return "*" if inner == "UNDEF" else inner
+
+    def shown_default(self, param: Parameter, prefixes: PrefixRegistry) -> str:
+        """:meth:`default` as a person would type it back: a CURIE, a claim id, a string unquoted."""
+        shown = []
+        declared = dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", self.text))
+        for term in self.default(param).split():
+            iri = term[1:-1] if term.startswith("<") and term.endswith(">") else None
+            if iri is None and ":" in term and not term.startswith('"') and term.split(":", 1)[0] in declared:
+                prefix, local = term.split(":", 1)
+                iri = declared[prefix] + local
+            curie = prefixes.compress(iri) if iri else None
+            if iri and iri.startswith(str(CLAIM)):
+                shown.append(iri[len(str(CLAIM)):])
+            elif curie is not None:
+                shown.append(str(curie))
+            elif term.startswith('"') and term.endswith('"'):
+                shown.append(term[1:-1])
+            else:
+                shown.append(iri or term)
+        return " ".join(shown)
+
+    def terms(self, values: dict[str, str], prefixes: PrefixRegistry,
+              lookup: Lookup | None = None) -> dict[str, tuple[Parameter, list[str]]]:
+        """The SPARQL terms of each given parameter (``["UNDEF"]`` for ``*``; the raw number for the
+        page clauses), checked against its kind: :class:`BadParameter` for an unknown parameter or a
+        value that does not fit or (with ``lookup`` on the KG) names nothing."""
         known = {p.name: p for p in self.parameters}
-        text = self.text
+        terms = {}
         for name, raw in values.items():
             if name not in known:
                 valid = ", ".join(f"{p.name} (e.g. {p.example})" for p in self.parameters) or "none"
                 raise BadParameter(f"query {self.name!r} has no parameter {name!r}; its parameters: {valid}")
             param = known[name]
-            if param.variable == "SERVICE":       # the endpoint of the query's SERVICE clause
-                iri = _sparql_value(param, raw, prefixes)
-                found = SERVICE_LINE.search(text)
-                if found is not None:
-                    text = _splice(text, found, f"SERVICE {found.group(1) or ''}{iri}")
-                continue
             if param.variable in PAGE_CLAUSES:    # the page: LIMIT n (or none, for *) and OFFSET n
-                if raw == "*" and param.variable == "LIMIT":
-                    text = page_clause("LIMIT").sub("", text, count=1)
-                    continue
-                if not re.fullmatch(r"\d+", raw):
+                if not (re.fullmatch(r"\d+", raw) or (raw == "*" and param.variable == "LIMIT")):
                     raise BadParameter(f"parameter {param.name!r} must be a whole number of answers, not {raw!r}"
                                        + ("; * for all of them" if param.variable == "LIMIT" else ""))
-                text = page_clause(param.variable).sub(f"{param.variable} {int(raw)}", text, count=1)
-                continue
-            value = "UNDEF" if raw == "*" else _sparql_value(param, raw, prefixes)
-            found = values_line(param.variable).search(text)
-            if found is not None:
-                text = _splice(text, found, f"VALUES {param.variable} {{ {value} }}")
+                terms[name] = (param, [raw])
+            elif param.variable == "SERVICE":     # the endpoint of the query's SERVICE clause: an IRI
+                terms[name] = (param, [term_iri(Parameter(param.name, param.variable, "iri", "", param.example),
+                                                raw, prefixes)])
+            else:
+                terms[name] = (param, ["UNDEF"] if raw == "*" else sparql_values(param, raw, prefixes, lookup))
+        return terms
+
+    def bind(self, values: dict[str, str], prefixes: PrefixRegistry, lookup: Lookup | None = None) -> str:
+        """The query text with each given parameter's ``VALUES`` line set to its value(s) (see
+        :mod:`.parameters` for what a value may be; ``lookup`` lets labels and miRNA names resolve)."""
+        text = self.text
+        for param, found_terms in self.terms(values, prefixes, lookup).values():
+            if param.variable == "SERVICE":
+                found = SERVICE_LINE.search(text)
+                if found is not None:
+                    text = _splice(text, found, f"SERVICE {found.group(1) or ''}{found_terms[0]}")
+            elif param.variable in PAGE_CLAUSES:
+                if found_terms == ["*"]:
+                    text = page_clause("LIMIT").sub("", text, count=1)
+                else:
+                    text = page_clause(param.variable).sub(f"{param.variable} {int(found_terms[0])}", text, count=1)
+            else:
+                found = values_line(param.variable).search(text)
+                if found is not None:
+                    text = _splice(text, found, f"VALUES {param.variable} {{ {' '.join(found_terms)} }}")
         return text
 
     def page_size(self, values: dict[str, str]) -> int | None:
@@ -153,34 +187,6 @@ def page_clause(clause: str) -> re.Pattern[str]:
 def values_line(variable: str) -> re.Pattern[str]:
     """The ``VALUES ?var { ... }`` line that a parameter sets."""
     return re.compile(r"VALUES\s+" + re.escape(variable) + r"\s*\{[^}]*\}")
-
-
-def _sparql_value(param: Parameter, raw: str, prefixes: PrefixRegistry) -> str:
-    """A parameter's value as a SPARQL term, written by pyoxigraph from a checked term (never pasted text)."""
-    if param.kind == "literal":
-        return str(ox.Literal(raw))
-    if param.kind == "integer":
-        if not re.fullmatch(r"-?\d+", raw):
-            raise BadParameter(f"parameter {param.name!r} must be an integer, not {raw!r}")
-        return raw
-    if param.kind == "claim":            # a claim id, as the curation writes it
-        if not re.fullmatch(r"C\d{3,}", raw):
-            raise BadParameter(f"parameter {param.name!r} must be a claim id such as C131, not {raw!r}")
-        return f"<{CLAIM}{raw}>"
-    if param.kind == "curie":
-        try:
-            return _iri(prefixes.iri(prefixes.parse(raw)), param)
-        except IdentifierError as error:
-            raise BadParameter(f"parameter {param.name!r}: {error}") from error
-    return _iri(raw, param)
-
-
-def _iri(raw: str, param: Parameter) -> str:
-    """``<raw>`` when pyoxigraph parses ``raw`` as an absolute IRI, else :class:`BadParameter`."""
-    try:
-        return str(ox.NamedNode(raw))
-    except ValueError as error:
-        raise BadParameter(f"parameter {param.name!r} must be an absolute IRI, not {raw!r} ({error})") from None
 
 
 def read_query(path: Path) -> StoredQuery:

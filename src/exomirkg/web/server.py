@@ -39,6 +39,7 @@ from ..nanopub import check as check_nanopub
 from ..project import Project
 from ..query.catalogue import BadParameter, StoredQuery, catalogue
 from ..query.sparql_syntax import dataset_clauses
+from ..query.store import QueryResult
 from . import page_queries
 from .documents import service_description, void_description
 from .http import HTML, BodyReader, Request, RequestRefused, Responder, parse_params, utf8
@@ -242,8 +243,13 @@ def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request
     stored: StoredQuery | None = kg.queries.get(params.get("name", ""))
     values = {k: v for k, v in params.items() if k != "name"}
     if stored is not None:
+        def lookup(query_text: str) -> QueryResult:
+            answer = kg.run(Job(text=query_text, rows=True))
+            if answer.status != 200 or answer.result is None:
+                raise BadParameter(f"the value could not be looked up in the KG: {answer.body.decode('utf-8', 'replace')}")
+            return answer.result
         try:
-            text = stored.bind(values, kg.registry)
+            text = stored.bind(values, kg.registry, lookup)
         except BadParameter as error:
             return out.html(400, query_page(stored.title, stored.question, stored.text, "", str(error)))
         title, question = stored.title, stored.question
