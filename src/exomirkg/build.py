@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDFS
 
 from .curation.review import ReviewText
 from .curation.schema import CurationSchema
@@ -44,6 +45,24 @@ def ontology_local_terms(path: Path) -> set[str]:
     return {str(s)[len(str(EXO)):] for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(EXO))}
 
 
+def ontology_term_labels(path: Path) -> dict[str, str]:
+    """IRI -> English (or plain) label of every exo: term the ontology labels."""
+    graph = Graph().parse(path, format="turtle")
+    labels: dict[str, str] = {}
+    for s, label in graph.subject_objects(RDFS.label):
+        language = getattr(label, "language", None)
+        if str(s).startswith(str(EXO)) and language in (None, "en"):
+            labels[str(s)] = str(label)
+    return labels
+
+
+def claim_graph_builder(project: Project, schema: CurationSchema | None = None) -> ClaimGraphBuilder:
+    """The builder of the project's KG: its prefixes, reference tables, schema and ontology labels."""
+    return ClaimGraphBuilder(PrefixRegistry.load(project.prefixes_path), ReferenceTables(project.reference_dir),
+                             (schema or CurationSchema.load(project.schema_path)).fields,
+                             ontology_term_labels(project.ontology_path))
+
+
 def read_curation(project: Project) -> tuple[Curation, CurationSchema, PrefixRegistry, ReferenceTables]:
     """Load and check every curation source; raises CurationError with every problem found."""
     schema = CurationSchema.load(project.schema_path, project.root)
@@ -66,7 +85,7 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True) 
     Raises CurationError (bad curation input) or ValidationFailed (the built graph breaks a shape).
     """
     curation, schema, prefixes, tables = read_curation(project)
-    dataset = ClaimGraphBuilder(prefixes, tables, schema.fields).build(curation)
+    dataset = ClaimGraphBuilder(prefixes, tables, schema.fields, ontology_term_labels(project.ontology_path)).build(curation)
     if validate:
         report = validate_dataset(dataset, project.shapes_path)
         if not report.conforms:

@@ -7,11 +7,10 @@ import json
 
 from click.testing import CliRunner
 
-from exomirkg.rdf.claimgraph import ClaimGraphBuilder
+from exomirkg.build import claim_graph_builder
 from exomirkg.cli import main
 from exomirkg.curation.schema import CurationSchema
 from exomirkg.ids.prefixes import PrefixRegistry
-from exomirkg.ids.reference import ReferenceTables
 from exomirkg.rdf.serialize import nquads
 from exomirkg.bench.synthetic import synthetic_curation
 from exomirkg.validate.engines import validate
@@ -19,8 +18,7 @@ from exomirkg.validate.engines import validate
 
 def _build(project, size, seed):
     curation = synthetic_curation(project, size, seed)
-    builder = ClaimGraphBuilder(PrefixRegistry.load(project.prefixes_path), ReferenceTables(project.reference_dir),
-                                CurationSchema.load(project.schema_path).fields)
+    builder = claim_graph_builder(project)
     return curation, builder.build(curation)
 
 
@@ -48,8 +46,7 @@ def test_injected_faults_are_found_alike_whole_and_in_parts(project, tmp_path):
     from servers import require_jena
     require_jena()
     curation = synthetic_curation(project, 240, seed=5, faulty_every=20)
-    builder = ClaimGraphBuilder(PrefixRegistry.load(project.prefixes_path), ReferenceTables(project.reference_dir),
-                                CurationSchema.load(project.schema_path).fields)
+    builder = claim_graph_builder(project)
     dataset = builder.build(curation)
     reference = {v.key for v in validate(dataset, project.shapes_path, "pyshacl").violations}
     faulty = {f"C{i + 1:07d}" for i in range(240) if i % 20 == 19}

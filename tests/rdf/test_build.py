@@ -127,12 +127,8 @@ def test_no_blank_nodes_in_the_kg(kg):
 
 # ----------------------------------------------------------------------------- the streamed writer
 def _builder(project):
-    from exomirkg.rdf.claimgraph import ClaimGraphBuilder
-    from exomirkg.curation.schema import CurationSchema
-    from exomirkg.ids.prefixes import PrefixRegistry
-    from exomirkg.ids.reference import ReferenceTables
-    return ClaimGraphBuilder(PrefixRegistry.load(project.prefixes_path), ReferenceTables(project.reference_dir),
-                             CurationSchema.load(project.schema_path).fields)
+    from exomirkg.build import claim_graph_builder
+    return claim_graph_builder(project)
 
 
 def test_the_nquads_writer_gives_rdflibs_bytes(project, built):

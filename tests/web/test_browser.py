@@ -54,7 +54,7 @@ def test_landing_to_stored_query_to_claim_page(site, browser):
     browser.find_element(By.LINK_TEXT, "C095").click()
     wait_for(browser, "table.facts")
     page = browser.find_element(By.TAG_NAME, "body").text
-    assert "C095 target: exo-miR-210" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "C095: Exosomal miR-210 targets SMAD4 in endothelial cell [42]." in browser.find_element(By.TAG_NAME, "h1").text
     assert "can be transferred to endothelial cells to promote tumor angiogenesis by targeting SMAD4" in page
     assert "Hepatocellular Carcinoma Cell-Secreted Exosomal MicroRNA-210" in page      # ref 42, title only
     assert "probable" in page                                                        # no verified DOI for ref 42

@@ -66,11 +66,9 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
     """
     from contextlib import ExitStack
 
-    from ..curation.schema import CurationSchema
-    from ..ids.prefixes import PrefixRegistry
-    from ..ids.reference import ReferenceTables
+    from ..build import claim_graph_builder
     from ..query.store import EmbeddedStore
-    from ..rdf.claimgraph import ClaimGraphBuilder, ValidationParts
+    from ..rdf.claimgraph import ValidationParts
     from ..validate.engines import ENGINE_FUNCTIONS, validate_parts
     from ..validate.structure import structure_violations
     from .synthetic import synthetic_curation
@@ -80,8 +78,7 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
     seconds = figures["seconds"]
     total_start = time.perf_counter()
     curation = _timed(seconds, "generate", lambda: synthetic_curation(project, size, seed, faulty_every))
-    builder = ClaimGraphBuilder(PrefixRegistry.load(project.prefixes_path), ReferenceTables(project.reference_dir),
-                                CurationSchema.load(project.schema_path).fields)
+    builder = claim_graph_builder(project)
     ontology = [project.ontology_path, *sorted(project.imports_dir.glob("*.ttl"))]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

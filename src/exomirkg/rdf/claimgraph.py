@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
@@ -32,6 +32,7 @@ from ..dataset import LICENSE, REVIEW_DOI, REVIEW_DOI_IRI
 from ..ids.namespaces import CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PANEL, PREFIXES, QUOTE, REFERENCE
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
+from .sentences import camel_words, sentence
 
 REVIEW = URIRef(REVIEW_DOI_IRI)
 SO_MATURE = OBO["SO_0000276"]        # miRNA
@@ -131,6 +132,7 @@ class ClaimGraphBuilder:
     prefixes: PrefixRegistry
     tables: ReferenceTables
     schema_fields: dict
+    term_labels: dict[str, str] = field(default_factory=dict)   # IRI -> label of the ontology's own terms
 
     def __post_init__(self) -> None:
         self._reset(None)
@@ -395,7 +397,7 @@ class ClaimGraphBuilder:
                 i.add((np_iri, DCTERMS.creator, literal(name)))
         i.add((np_iri, DCTERMS.license, URIRef(LICENSE)))
         i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
-        i.add((np_iri, RDFS.label, literal(f"nanopublication of claim {claim.id}")))
+        i.add((np_iri, RDFS.label, literal(f"{claim.id}: {self.claim_label(claim)}")))
         i.add((np_iri, PROV.wasDerivedFrom, REVIEW))
 
     def _terms(self, spec: FieldSpec, value: object) -> list[str]:
@@ -439,9 +441,15 @@ class ClaimGraphBuilder:
                         a.add((qualified, EXO[spec.predicate], term))
 
     def claim_label(self, claim: Claim) -> str:
-        who = claim.values.get("as_written") or " + ".join(r.text_name for r in claim.mirnas) \
-            or claim.values.get("exosome_source", "exosomes")
-        return f"{claim.id} {claim.type.name.replace('_', ' ')}: {who}"
+        """The claim's one-sentence statement (:mod:`.sentences`)."""
+        return sentence(claim, self.term_name)
+
+    def term_name(self, curie: Curie) -> str:
+        """The label of an identifier: upstream tables, the ontology for ``exo:`` terms."""
+        if curie.prefix == "exo":
+            iri = self.prefixes.uri_prefix("exo") + curie.local_id
+            return self.term_labels.get(iri) or camel_words(curie.local_id)
+        return self.tables.label(curie)
 
     # ----------------------------------------------------------------- whole KG
     def _build(self, curation: Curation) -> None:

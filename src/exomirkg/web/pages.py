@@ -125,7 +125,7 @@ def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quote
 <p>As RDF: <a href="/claim/{escape(claim_id)}?format=turtle">Turtle</a>,
 <a href="/claim/{escape(claim_id)}?format=json-ld">JSON-LD</a>, <a class="nanopub" href="{escape(np_link)}">nanopublication</a>
 (<a href="{escape(rdf_link(np_iri, "trig"))}">TriG</a>)</p>"""
-    return page(label, body)
+    return page(f"{claim_id}: {label}" if not label.startswith(claim_id) else label, body)
 
 
 def cell_doi(doi: str) -> str:
