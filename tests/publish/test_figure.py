@@ -8,7 +8,7 @@ import shutil
 import pytest
 from rdflib import Dataset
 
-from exomirkg.publish.products.figure import COLOURS, network_dot, network_edges, render_dot
+from exomirkg.rdf.figure import COLOURS, network_dot, network_edges, render_dot
 
 
 @pytest.fixture(scope="module")

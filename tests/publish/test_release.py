@@ -497,3 +497,14 @@ def test_the_templates_ship_with_the_package():
     templates = files("exomirkg.publish") / "templates"
     assert {"index.html", "CITATION.cff", "LICENSE.txt", "CHANGELOG.md"} <= {entry.name for entry in templates.iterdir()}
     assert (files("exomirkg") / "py.typed").is_file()
+
+
+def test_the_release_says_what_not_to_trust_with_every_section_and_its_claims(dist):
+    from exomirkg.query.trust import SECTIONS
+    text = (dist / "0.1.0" / "WHAT-NOT-TO-TRUST.md").read_text()
+    for section in SECTIONS:
+        assert f'<a id="{section.key}"></a>{section.title}' in text
+    retracted = text.split('<a id="retracted"></a>')[1].split("\n## ")[0]
+    rows = [line for line in retracted.splitlines() if line.startswith("| claim/") or "| claim/C" in line]
+    assert "claim/C016" in retracted and "retracted 2023-07-19" in retracted and len(rows) == 21
+    assert "HeLa" in text.split('<a id="cell-lines"></a>')[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from xml.sax.saxutils import escape
 
 from ..ids.namespaces import shorten
@@ -95,3 +96,25 @@ def render(result: QueryResult, fmt: str) -> str:
     out += [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def header(variable: str) -> str:
+    """A column header a person reads: ``useLabel`` -> ``use``, ``upComparison`` -> ``up comparison``."""
+    name = variable[:-len("Label")] if variable.endswith("Label") and len(variable) > len("Label") else variable
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", name).replace("_", " ").lower()
+
+
+def grouped(result: QueryResult, key: str = "claim") -> list[tuple[list[Term], ...]]:
+    """The rows of ``result`` with one row per value of column ``key`` (first appearance order): a
+    column that differs between the rows of one key (a block-cited claim's references) holds each
+    distinct value once. Without that column, each row stands alone (its values as one-item lists)."""
+    if key not in result.variables:
+        return [tuple([t] if t is not None else [] for t in row) for row in result.rows]
+    index = result.variables.index(key)
+    groups: dict[Term | None, list[list[Term]]] = {}
+    for row in result.rows:
+        cells = groups.setdefault(row[index], [[] for _ in result.variables])
+        for column, term in enumerate(row):
+            if term is not None and term not in cells[column]:
+                cells[column].append(term)
+    return [tuple(cells) for cells in groups.values()]

@@ -1,5 +1,6 @@
-"""The review's Fig. 1 regenerated from the KG: ``figure/network.{dot,svg,png}`` (Graphviz), donor cells ->
-miRNAs -> recipient cells, targets and processes.
+"""The review's Fig. 1 regenerated from the KG (Graphviz): donor cells -> miRNAs -> recipient cells,
+targets and processes. The release writes it (``figure/network.{dot,svg,png}``); the landing page
+shows it.
 
 Colours are six-digit hex (Graphviz ignores three-digit ones and draws black); a legend explains
 them; an edge resting on a retracted study is dashed and marked †, one resting on a problematic cell
@@ -12,18 +13,18 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from ...ids.namespaces import EXO
-from ...rdf.claimgraph import union_graph
-from .context import ProductError
+from ..errors import ExomirError
+from ..ids.namespaces import EXO
+from .claimgraph import union_graph
 
-if TYPE_CHECKING:
-    from .context import Files, ReleaseContext
+
+class FigureUnavailable(ExomirError):
+    """Graphviz is missing or failed."""
 
 COLOURS = {"transfer": "#44aa77", "targets": "#aa4477", "promotes": "#cc3333", "inhibits": "#3366cc"}
 """Edge colours by kind (six hex digits)."""
@@ -42,12 +43,6 @@ class Edge:
     claims: set[str] = field(default_factory=set)
     retracted: bool = False                     # some claim rests on a retracted study
     problematic: bool = False                   # some claim rests on a problematic cell line
-
-
-def network_figure(ctx: ReleaseContext) -> Files:
-    """The network as Graphviz source, SVG (shown on the landing page) and PNG."""
-    dot = network_dot(ctx.dataset)
-    return {"figure/network.dot": dot, "figure/network.svg": render_dot(dot, "svg"), "figure/network.png": render_dot(dot, "png")}
 
 
 def _name(graph: Graph, node: URIRef) -> str:
@@ -141,9 +136,9 @@ def render_dot(dot_text: str, fmt: str) -> bytes:
     """``dot_text`` rendered by Graphviz in format ``fmt`` (``svg``, ``png``), with a fixed timestamp."""
     dot = shutil.which("dot")
     if dot is None:
-        raise ProductError("Graphviz 'dot' is needed for the network figure (apt-get install graphviz)")
+        raise FigureUnavailable("Graphviz 'dot' is needed for the network figure (apt-get install graphviz)")
     run = subprocess.run([dot, f"-T{fmt}"], input=dot_text.encode(), capture_output=True, check=False,
                          env={"SOURCE_DATE_EPOCH": "0", "PATH": "/usr/bin:/bin"})
     if run.returncode != 0:
-        raise ProductError(f"dot failed: {run.stderr.decode()[:300]}")
+        raise FigureUnavailable(f"dot failed: {run.stderr.decode()[:300]}")
     return run.stdout

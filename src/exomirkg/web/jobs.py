@@ -66,7 +66,8 @@ class Job:
 
     ``kind`` is ``query`` (run ``text``; answer serialised, or as rows for a page when ``rows``)
     or ``graphs`` (the named graphs in ``graphs``, serialised in ``graph_format``; ``trig`` keeps
-    the graphs). ``bindings`` are (variable, IRI) pairs bound as terms; ``select_format`` /
+    the graphs). ``bindings`` are (variable, IRI) pairs and ``literals`` (variable, string) pairs, both
+    bound as terms (never spliced into the text); ``select_format`` /
     ``graph_format`` of None mean that the client accepts no format for that kind of answer (406).
     ``services`` are the endpoints the query's SERVICE clauses call (a failure there is a 502).
     """
@@ -74,6 +75,7 @@ class Job:
     text: str = ""
     kind: str = "query"
     bindings: tuple[tuple[str, str], ...] = ()
+    literals: tuple[tuple[str, str], ...] = ()
     select_format: str | None = "json"
     graph_format: str | None = "turtle"
     rows: bool = False

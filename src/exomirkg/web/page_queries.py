@@ -8,8 +8,9 @@ The queries run in the query workers, under the same limits as ``/sparql``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -48,7 +49,14 @@ FACTS_IN_GRAPH = PREFIXES + """SELECT ?this ?graph ?p ?name ?v ?vl WHERE { GRAPH
 QUOTES = PREFIXES + f"""SELECT ?this ?text ?section ?location WHERE {{ ?this exo:supportingQuote ?q .
     GRAPH <{ENTITIES_GRAPH}> {{ ?q exo:text ?text ; exo:section ?section ; exo:location ?location }} }}
     ORDER BY ?location ?text"""
-REFERENCES = PREFIXES + f"""SELECT ?this ?n ?title ?status ?doi ?pmid ?retraction WHERE {{
+MEASURE_NAMES = {"http://purl.obolibrary.org/obo/STATO_0000233": "sensitivity",
+                 "http://purl.obolibrary.org/obo/STATO_0000134": "specificity",
+                 "http://purl.obolibrary.org/obo/STATO_0000209": "AUC"}
+"""What a biomarker paper calls the STATO measures (whose labels are the statistician's)."""
+MEASUREMENTS = PREFIXES + """SELECT DISTINCT ?this ?t ?measure ?value WHERE { ?this exo:hasMeasurement ?m .
+    ?m exo:value ?value ; exo:measures ?t . OPTIONAL { ?t rdfs:label ?l }
+    BIND(COALESCE(STR(?l), STR(?t)) AS ?measure) } ORDER BY ?measure"""
+REFERENCES = PREFIXES + f"""SELECT ?this ?n ?title ?status ?doi ?pmid ?retraction ?r WHERE {{
     ?this exo:citesReference ?r .
     GRAPH <{ENTITIES_GRAPH}> {{ ?r exo:referenceNumber ?n ; exo:verificationStatus ?status .
       OPTIONAL {{ ?r exo:title ?t }} OPTIONAL {{ ?r exo:doi ?d }} OPTIONAL {{ ?r exo:pmid ?pm }}
@@ -64,11 +72,15 @@ PROBLEMATIC_LINES = PREFIXES + f"""SELECT ?this ?name ?caution WHERE {{ ?this ex
 ENTITY_FACTS = PREFIXES + """SELECT ?this ?p ?name ?v ?vl WHERE { ?this ?p ?v FILTER(?p != rdfs:label)
     OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?v rdfs:label ?vl }
     BIND(COALESCE(STR(?pl), STR(?p)) AS ?name) } ORDER BY ?name ?v LIMIT 1000"""
-ENTITY_CLAIMS = PREFIXES + """SELECT DISTINCT ?this ?claim ?type ?label WHERE {
-    { ?claim ?p ?this } UNION { ?claim exo:mirna ?m . ?m exo:hasMatureProduct ?this }
-    UNION { ?claim exo:mirna ?m . ?this exo:hasMatureProduct ?m }
+ENTITY_CLAIMS = PREFIXES + """SELECT DISTINCT ?this ?claim ?type ?label ?about WHERE {
+    { ?claim ?p ?this BIND("this" AS ?about) }
+    UNION { ?claim exo:mirna ?m . ?m exo:hasMatureProduct ?this BIND("precursor" AS ?about) }
+    UNION { ?claim exo:mirna ?m . ?this exo:hasMatureProduct ?m BIND("arm" AS ?about) }
     ?claim a ?t ; rdfs:label ?label . ?t rdfs:subClassOf exo:Claim ; rdfs:label ?tl . BIND(STR(?tl) AS ?type) }
     ORDER BY ?claim LIMIT 1000"""
+MIRNA_RELATIVES = PREFIXES + """SELECT DISTINCT ?this ?kind ?other ?name WHERE {
+    { ?this exo:hasMatureProduct ?other BIND("arm" AS ?kind) } UNION { ?other exo:hasMatureProduct ?this BIND("precursor" AS ?kind) }
+    OPTIONAL { ?other rdfs:label ?l } BIND(COALESCE(STR(?l), STR(?other)) AS ?name) } ORDER BY ?name"""
 GRAPH_TRIPLES = PREFIXES + """SELECT ?this ?s ?p ?o ?sl ?pl ?ol WHERE { GRAPH ?this { ?s ?p ?o }
     OPTIONAL { ?s rdfs:label ?sl } OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?o rdfs:label ?ol } }
     LIMIT 1001"""
@@ -98,9 +110,11 @@ def checked_iri(value: str) -> str:
         raise NotAnIRI(f"not an IRI: {error}") from error
 
 
-def rows(run: Runner, text: str, **bindings: str) -> QueryResult:
-    """Run one page query with its bound IRIs; :class:`PageQueryFailed` when it does not answer."""
-    answer = run(Job(text=text, rows=True, bindings=tuple((k, checked_iri(v)) for k, v in sorted(bindings.items()))))
+def rows(run: Runner, text: str, literals: dict[str, str] | None = None, **bindings: str) -> QueryResult:
+    """Run one page query with its bound IRIs (and ``literals``, bound strings); :class:`PageQueryFailed`
+    when it does not answer."""
+    answer = run(Job(text=text, rows=True, bindings=tuple((k, checked_iri(v)) for k, v in sorted(bindings.items())),
+                     literals=tuple(sorted((literals or {}).items()))))
     if answer.status != 200 or answer.result is None:
         raise PageQueryFailed(answer)
     return answer.result
@@ -194,6 +208,7 @@ class ClaimView:
     hedging: str                                # the hedging level's label; empty when asserted
     problematic_lines: list[tuple[str, ...]]    # (cell line, Cellosaurus's comment)
     nanopub: str | None = None                  # the IRI of its current nanopublication (trusty once released)
+    figures: list[tuple[str, str]] = field(default_factory=list)   # (measure, value): sensitivity, AUC...
 
 
 def _facts(result: QueryResult, skip: tuple[str, ...], names: dict[str, str]) -> list[tuple[str, Term, str]]:
@@ -213,20 +228,34 @@ def claim(run: Runner, iri: str) -> ClaimView:
     claim_id = claim_id_of(iri) or ""
     nanopub = current_nanopub(run, claim_id)
     graphs = (nanopub_graphs(run, nanopub) if nanopub else {}) or graph_iris(claim_id)
-    facts = _facts(rows(run, FACTS_IN_GRAPH, this=iri, graph=graphs["assertion"]), (RDFS_LABEL,),
-                   {RDF_TYPE: "claim type"})
+    facts = _facts(rows(run, FACTS_IN_GRAPH, this=iri, graph=graphs["assertion"]),
+                   (RDFS_LABEL, "https://w3id.org/exomir-kg/ontology/hasMeasurement"), {RDF_TYPE: "claim type"})
+    figures = [(f"{MEASURE_NAMES[text_of(t)]} ({text_of(m)})" if text_of(t) in MEASURE_NAMES else text_of(m), text_of(v))
+               for t, m, v in column(rows(run, MEASUREMENTS, this=iri), "t", "measure", "value")]
     provenance = _facts(rows(run, FACTS_IN_GRAPH, this=iri, graph=graphs["provenance"]),
                         ("https://w3id.org/exomir-kg/ontology/supportingQuote", "https://w3id.org/exomir-kg/ontology/citesReference"),
                         {"http://www.w3.org/ns/prov#wasDerivedFrom": "derived from"})
     quotes = [tuple(text_of(t) for t in row) for row in column(rows(run, QUOTES, this=iri), "text", "section", "location")]
     references = [tuple(text_of(t) for t in row) for row in column(
-        rows(run, REFERENCES, this=iri), "n", "title", "status", "doi", "pmid", "retraction")]
+        rows(run, REFERENCES, this=iri), "n", "title", "status", "doi", "pmid", "retraction", "r")]
     issues = [tuple(text_of(t) for t in row) for row in column(rows(run, ISSUES, this=iri), "issue", "kind", "comment")]
     flags = column(rows(run, FLAGS, this=iri), "retracted", "hedging")
     retracted, hedging = (text_of(flags[0][0]) == "true", text_of(flags[0][1])) if flags else (False, "")
     lines = [tuple(text_of(t) for t in row) for row in column(rows(run, PROBLEMATIC_LINES, this=iri), "name", "caution")]
     return ClaimView(claim_id, label(run, iri) or claim_id, facts, provenance, quotes, references, issues,
-                     retracted, hedging, lines, nanopub)
+                     retracted, hedging, lines, nanopub, figures)
+
+
+PREDICATE_NAMES = {
+    "http://www.w3.org/2004/02/skos/core#exactMatch": "the same entity elsewhere",
+    "http://www.w3.org/2004/02/skos/core#notation": "local identifier",
+    "http://purl.org/dc/terms/identifier": "identifier",
+    RDF_TYPE: "type",
+    "http://www.w3.org/2000/01/rdf-schema#comment": "comment",
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf": "a kind of",
+    "http://purl.org/dc/terms/source": "source",
+}
+"""Names of the predicates the KG uses from other vocabularies (its own carry labels)."""
 
 
 @dataclass
@@ -235,15 +264,20 @@ class EntityView:
 
     label: str
     facts: list[tuple[str, Term, str]]
-    claims: list[tuple[Term, str, str]]        # (claim, claim type, claim label)
+    claims: list[tuple[Term, str, str, str]]     # (claim, claim type, claim label, what it names: this/precursor/arm)
+    relatives: list[tuple[str, Term, str]] = field(default_factory=list)   # miRNAs: (arm|precursor, IRI, name)
 
 
 def entity(run: Runner, iri: str) -> EntityView:
-    """The facts about ``iri`` and the claims that use it."""
-    facts = _facts(rows(run, ENTITY_FACTS, this=iri), (), {})
-    claims = [(c, text_of(t), text_of(lab)) for c, t, lab in column(rows(run, ENTITY_CLAIMS, this=iri), "claim", "type", "label")
-              if c is not None]
-    return EntityView(label(run, iri) or iri, facts, claims)
+    """The facts about ``iri`` (one row per fact, whichever graphs hold it) and the claims that use it;
+    for a miRNA also its precursor or arms."""
+    facts = [f for f in _facts(rows(run, ENTITY_FACTS, this=iri), (), PREDICATE_NAMES)
+             if f[1].value != "http://www.w3.org/2002/07/owl#NamedIndividual"]
+    found = column(rows(run, ENTITY_CLAIMS, this=iri), "claim", "type", "label", "about")
+    claims = [(c, text_of(t), text_of(lab), text_of(about)) for c, t, lab, about in found if c is not None]
+    relatives = [(text_of(k), o, text_of(n)) for k, o, n in column(rows(run, MIRNA_RELATIVES, this=iri), "kind", "other", "name")
+                 if o is not None] if "mirbase" in iri else []
+    return EntityView(label(run, iri) or iri, facts, claims, relatives)
 
 
 @dataclass
@@ -300,3 +334,110 @@ __all__ = [
     "rows",
     "successor",
 ]
+
+
+# ------------------------------------------------------------------------ search and indexes
+CLAIM_ID = re.compile(r"C\d{3,}")
+SEARCH = PREFIXES + """SELECT DISTINCT ?q ?hit ?label WHERE {
+    ?hit rdfs:label|exo:textName ?l . FILTER(isIRI(?hit) && CONTAINS(LCASE(STR(?l)), ?q)) BIND(STR(?l) AS ?label)
+} ORDER BY STRLEN(?label) ?label LIMIT 400"""
+SEARCH_KINDS = (("claim", "claims"), ("mirbase", "miRNAs"), ("hgnc", "genes"), ("GO_", "processes and pathways"),
+                ("ontology/", "phenotypes and other terms"), ("CL_", "cell types"), ("cellosaurus", "cell lines"),
+                ("MONDO_", "diseases"), ("UBERON_", "tissues and biofluids"), ("reference/", "references"),
+                ("CHEBI_", "drugs"))
+"""(a part of the IRI, the heading its hits go under), in the order shown."""
+HIDDEN = ("/np/", "/graph/", "/quote/", "/panel/")
+
+
+def search(run: Runner, text: str, limit: int = 50) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(heading, [(IRI, label)]) of the KG's terms whose label or review name contains ``text`` (any
+    case), claims by id or sentence, at most ``limit`` per heading; ``text`` is bound, never spliced."""
+    query = text.strip().lower()
+    if not query:
+        return []
+    hits: dict[str, dict[str, str]] = {heading: {} for _, heading in SEARCH_KINDS}
+    claim = CLAIM_ID.fullmatch(text.strip().upper())
+    if claim:
+        hits["claims"][f"{CLAIM}{claim.group(0)}"] = claim.group(0)
+    for iri, found in column(rows(run, SEARCH, literals={"q": query}), "hit", "label"):
+        value = text_of(iri)
+        if iri is None or any(part in value for part in HIDDEN) or (value.startswith(str(CLAIM)) and "/" in value[len(str(CLAIM)):]):
+            continue
+        heading = next((h for part, h in SEARCH_KINDS if part in value), None)
+        if heading is not None and value not in hits[heading] and len(hits[heading]) < limit:
+            hits[heading][value] = text_of(found)
+    return [(heading, list(items.items())) for heading, items in hits.items() if items]
+
+
+INDEXES: dict[str, tuple[str, str]] = {
+    "mirnas": ("miRNAs", "?claim exo:mirna ?item"),
+    "genes": ("Genes", "{ ?claim exo:gene ?item } UNION { ?claim exo:via ?item FILTER(STRSTARTS(STR(?item), 'https://identifiers.org/hgnc:')) }"),
+    "processes": ("Processes, pathways and phenotypes", "?claim exo:process ?item"),
+    "cells": ("Cell types and cell lines", "?claim exo:inCell|exo:donorCell|exo:recipientCell ?item"),
+    "diseases": ("Diseases and comparison groups", "?claim exo:condition|exo:comparedWith ?item"),
+    "biofluids": ("Biofluids and tissues", "?claim exo:biofluid|exo:anatomicalSite ?item"),
+    "references": ("References of the review", "?claim exo:citesReference ?item"),
+}
+"""Index name -> (title, the pattern that links a claim to an item)."""
+INDEX = PREFIXES + """SELECT ?item ?label (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{
+    {pattern} . ?claim a ?t . ?t rdfs:subClassOf exo:Claim .
+    OPTIONAL {{ ?item rdfs:label ?l }} BIND(COALESCE(STR(?l), STR(?item)) AS ?label)
+}} GROUP BY ?item ?label ORDER BY ?label"""
+ALL_CLAIMS = PREFIXES + """SELECT DISTINCT ?claim ?label ?type WHERE {
+    ?claim a ?t ; rdfs:label ?label . ?t rdfs:subClassOf exo:Claim ; rdfs:label ?tl . BIND(STR(?tl) AS ?type)
+} ORDER BY ?claim"""
+CLAIMS_OF_TYPE = PREFIXES + """SELECT DISTINCT ?only ?claim ?label ?type WHERE {
+    ?claim a ?only ; rdfs:label ?label . ?only rdfs:subClassOf exo:Claim ; rdfs:label ?tl . BIND(STR(?tl) AS ?type)
+} ORDER BY ?claim"""
+CLAIM_TYPES = PREFIXES + """SELECT ?t ?type (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?t .
+    ?t rdfs:subClassOf exo:Claim ; rdfs:label ?l . BIND(STR(?l) AS ?type) } GROUP BY ?t ?type ORDER BY DESC(?n) ?type"""
+
+
+def index(run: Runner, name: str) -> list[tuple[Term, str, str]]:
+    """(item, label, number of claims) of the index ``name`` (a key of :data:`INDEXES`), one row per item."""
+    seen: dict[Term, tuple[Term, str, str]] = {}
+    for item, found, claims in column(rows(run, INDEX.format(pattern=INDEXES[name][1])), "item", "label", "claims"):
+        if item is not None and item not in seen:
+            seen[item] = (item, text_of(found), text_of(claims))
+    return list(seen.values())
+
+
+def claims_of_type(run: Runner, type_iri: str | None) -> list[tuple[Term, str, str]]:
+    """(claim, sentence, claim type) of every claim, or of one claim type."""
+    result = rows(run, CLAIMS_OF_TYPE, only=type_iri) if type_iri else rows(run, ALL_CLAIMS)
+    seen: dict[Term, tuple[Term, str, str]] = {}
+    for claim_term, found, kind in column(result, "claim", "label", "type"):
+        if claim_term is not None and claim_term not in seen:
+            seen[claim_term] = (claim_term, text_of(found), text_of(kind))
+    return list(seen.values())
+
+
+def claim_types(run: Runner) -> list[tuple[str, str, str]]:
+    """(claim type IRI, its name, number of claims), the most frequent first."""
+    return [(text_of(t), text_of(n), text_of(c)) for t, n, c in column(rows(run, CLAIM_TYPES), "t", "type", "n")]
+
+
+CHOICES: dict[str, str] = {
+    "gene": "?claim exo:gene ?item", "process": "?claim exo:process ?item",
+    "pathway": "?claim exo:discussedUnderPathway ?item", "cell_type": "?claim exo:inCell|exo:donorCell|exo:recipientCell ?item",
+    "donor_type": "?claim exo:donorCell ?item", "recipient_type": "?claim exo:recipientCell ?item",
+    "biofluid": "?claim exo:biofluid ?item", "comparison": "?claim exo:comparedWith ?item",
+    "use": "?claim exo:biomarkerUse ?item", "level": "?claim exo:hedgingLevel ?item",
+}
+"""Parameter name -> the pattern whose ?item values a form offers (the values the KG's claims use)."""
+MIRNA_NAMES = PREFIXES + """SELECT DISTINCT ?name WHERE { ?claim exo:mirna ?m . ?m exo:textName ?name } ORDER BY ?name"""
+CHOICE_ITEMS = PREFIXES + """SELECT DISTINCT ?item ?label WHERE {{ {pattern} .
+    OPTIONAL {{ ?item rdfs:label ?l }} BIND(COALESCE(STR(?l), STR(?item)) AS ?label) }} ORDER BY ?label"""
+
+
+def choices(run: Runner, parameter: str) -> list[tuple[Term, str]]:
+    """The values the KG's claims use for a stored query's parameter, (term, label); none when unknown."""
+    if parameter == "mirna":
+        return [(name, text_of(name)) for (name,) in column(rows(run, MIRNA_NAMES), "name") if name is not None]
+    if parameter not in CHOICES:
+        return []
+    seen: dict[Term, str] = {}
+    for item, found in column(rows(run, CHOICE_ITEMS.format(pattern=CHOICES[parameter])), "item", "label"):
+        if item is not None and item not in seen:
+            seen[item] = text_of(found)
+    return list(seen.items())

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from ..dataset import REVIEW_DOI, REVIEW_DOI_IRI, REVIEW_JOURNAL, REVIEW_TITLE, REVIEW_YEAR
 from ..ids.namespaces import BASE, CLAIM
 from ..nanopub import NanopubReport
+from .linkouts import Identifier, Linker
+from .page_queries import ClaimView, EntityView
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -39,23 +41,39 @@ def page(title: str, body: str) -> bytes:
             f"<h1>{escape(title)}</h1>\n{body}\n</body></html>\n").encode()
 
 
-def cell(term, label: str = "") -> str:
-    """One result value as HTML: IRIs link to their page (shown by label when given), DOIs to doi.org."""
+def cell(term, label: str = "", links: Linker | None = None) -> str:
+    """One value as HTML: IRIs link to their page (shown by label when given) and, with ``links``,
+    show their identifier linked to its registry page; DOIs link to doi.org."""
     if term is None:
         return ""
     if term.kind == "iri":
         text = label or (term.value.removeprefix(str(CLAIM)))
-        return f'<a href="{escape(local_link(term.value))}">{escape(text)}</a>'
+        html = f'<a href="{escape(local_link(term.value))}">{escape(text)}</a>'
+        found = links.identifier(term.value) if links else None
+        if found is not None:
+            html += identifier_html(found)
+        return html
     value = term.value
     if value.startswith("10.") and "/" in value:
         return f'<a href="https://doi.org/{escape(value)}">{escape(value)}</a>'
     return escape(value)
 
 
-def result_table(variables: list[str], rows: list[tuple]) -> str:
-    head = "".join(f"<th>{escape(v)}</th>" for v in variables)
-    body = "".join("<tr>" + "".join(f"<td>{cell(t)}</td>" for t in row) + "</tr>" for row in rows)
-    return f'<table class="results"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><p>{len(rows)} row(s)</p>'
+def identifier_html(found: Identifier) -> str:
+    """`` GO:0006915 (QuickGO)``: the identifier, linked to its registry's page."""
+    registry = f" ({escape(found.registry)})" if found.registry else ""
+    return f' <a class="linkout" href="{escape(found.url)}"><code>{escape(found.bare)}</code>{registry}</a>'
+
+
+def result_table(variables: list[str], rows: list[tuple], links: Linker | None = None) -> str:
+    """Answers as a table: readable headers; the rows of one claim as one row (see :func:`grouped`)."""
+    from ..query.results import QueryResult, grouped, header
+    head = "".join(f"<th>{escape(header(v))}</th>" for v in variables)
+    groups = grouped(QueryResult(variables, rows))
+    body = "".join("<tr>" + "".join(f"<td>{'<br>'.join(cell(t, links=links) for t in terms)}</td>" for terms in group)
+                   + "</tr>" for group in groups)
+    counted = f"{len(groups)} row(s)" if len(groups) == len(rows) else f"{len(groups)} row(s) ({len(rows)} answers)"
+    return f'<table class="results"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><p>{counted}</p>'
 
 
 def next_page_link(name: str, values: dict[str, str], page_size: int) -> str:
@@ -65,18 +83,40 @@ def next_page_link(name: str, values: dict[str, str], page_size: int) -> str:
             f'<a class="next" href="{escape(href)}">Next page</a></p>')
 
 
-def landing(counts: list[tuple[str, str]], total: int, queries: list, example_query: str) -> bytes:
+def search_form(value: str = "") -> str:
+    return (f'<form class="search" action="/search" method="get"><input type="search" name="q" value="{escape(value)}" '
+            'placeholder="a miRNA, gene, process, cell type, disease, reference or claim id (miR-210, PTEN, angiogenesis, '
+            'macrophage, C131)" size="70"> <button type="submit">Search</button></form>')
+
+
+INDEX_LINKS = (("mirnas", "miRNAs"), ("genes", "genes"), ("processes", "processes and pathways"), ("cells", "cells"),
+               ("diseases", "diseases"), ("biofluids", "biofluids"), ("references", "references"), ("claims", "claims"))
+
+
+def landing(counts: list[tuple[str, str, str]], total: int, queries: list, example_query: str, figure: str = "") -> bytes:
+    """The landing page: search, indexes, what not to trust, the network figure, counts (each a link to
+    the claims it counts), the stored questions and a query box. ``counts``: (type IRI, name, number)."""
     items = "".join(
         f'<tr><td><a class="run" href="/query?{urlencode({"name": q.name})}">{escape(q.title)}</a></td>'
         f"<td>{escape(q.question)}</td></tr>" for q in queries)
-    count_rows = "".join(f"<tr><td>{escape(t)}</td><td>{escape(n)}</td></tr>" for t, n in counts)
+    count_rows = "".join(f'<tr><td><a class="count" href="/claims?{urlencode({"type": iri})}">{escape(name)}</a></td>'
+                         f"<td>{escape(n)}</td></tr>" for iri, name, n in counts)
+    indexes = " ".join(f'<a class="index" href="/index/{key}">{escape(text)}</a>' for key, text in INDEX_LINKS)
+    figure_html = (f'<h2>The network</h2><p>miRNAs, the cells that release and receive them, their target genes and '
+                   f'the processes they affect; click a node for its page.</p><div class="figure">{figure}</div>'
+                   if figure else "")
     body = f"""
 <p>A knowledge graph of every claim that the review <em>{REVIEW_TITLE}</em>
 ({REVIEW_JOURNAL} {REVIEW_YEAR}, <a href="{REVIEW_DOI_IRI}">doi:{REVIEW_DOI}</a>)
 makes about an exosomal microRNA in HCC. Each claim is a nanopublication carrying the review's own words, the cited
 study (with its DOI where verified), an evidence type, and flags for retracted studies and problems of the review.</p>
+{search_form()}
+<p class="indexes">Browse: {indexes}</p>
+<p><a class="problems" href="/problems"><b>What not to trust in this review</b></a>: its own problems, conflicts
+between studies, claims on retracted studies, problematic cell lines and unverified references.</p>
+{figure_html}
 <h2>Contents</h2><table><tr><th>claim type</th><th>claims</th></tr>{count_rows}
-<tr><th>all claims</th><th>{total}</th></tr></table>
+<tr><th><a class="count" href="/claims">all claims</a></th><th>{total}</th></tr></table>
 <h2>Questions you can ask</h2><p>Click a question to run its stored query.</p>
 <table><tr><th>query</th><th>question</th></tr>{items}</table>
 <h2>Ask your own</h2>
@@ -88,58 +128,141 @@ CONSTRUCT and DESCRIBE). Every IRI of the KG resolves here with content negotiat
     return page("exomir-kg: exosomal microRNAs in hepatocellular carcinoma", body)
 
 
-def claim_page(claim_id: str, facts: list[tuple], provenance: list[tuple], quotes: list[tuple],
-               references: list[tuple], issues: list[tuple], label: str, retracted: bool, hedging: str,
-              problematic_lines: list[tuple] | None = None, nanopub: str | None = None) -> bytes:
+def search_page(text: str, hits: list[tuple[str, list[tuple[str, str]]]]) -> bytes:
+    """The hits of a search, by kind."""
+    sections = "".join(f'<h2>{escape(heading)}</h2><ul class="hits">'
+                       + "".join(f'<li><a href="{escape(local_link(iri))}">{escape(label)}</a></li>' for iri, label in items)
+                       + "</ul>" for heading, items in hits)
+    found = sum(len(items) for _, items in hits)
+    note = f"<p>{found} match(es) for <b>{escape(text)}</b>.</p>" if text.strip() else "<p>Type a word to search.</p>"
+    return page("Search", search_form(text) + note + (sections or ("<p>Nothing matches; try part of a name "
+                "(miR-21, PTEN, angiogenesis).</p>" if text.strip() else "")))
+
+
+def index_page(title: str, items: list[tuple], links: Linker | None = None) -> bytes:
+    """An index: each item, its identifier, and the number of claims that name it."""
+    body = "".join(f"<tr><td>{cell(item, label, links)}</td><td>{escape(n)}</td></tr>" for item, label, n in items)
+    return page(title, f'{search_form()}<table class="index"><tr><th>name</th><th>claims</th></tr>{body}</table>'
+                       f"<p>{len(items)} item(s).</p>")
+
+
+def claims_page(title: str, claims: list[tuple]) -> bytes:
+    """A list of claims: id, type and sentence."""
+    body = "".join(f"<tr><td>{cell(c)}</td><td>{escape(t)}</td><td>{escape(lab)}</td></tr>" for c, lab, t in claims)
+    return page(title, f'<table class="claims"><tr><th>claim</th><th>type</th><th>statement</th></tr>{body}</table>'
+                       f"<p>{len(claims)} claim(s).</p>")
+
+
+def problems_page(sections: list[tuple], links: Linker | None = None) -> bytes:
+    """What not to trust in this review: each section's explanation and its answers."""
+    toc = "".join(f'<li><a href="#{escape(section.key)}">{escape(section.title)}</a> ({len(grouped_rows(result))})</li>'
+                  for section, result in sections)
+    parts = "".join(f'<h2 id="{escape(section.key)}">{escape(section.title)}</h2><p>{escape(section.explanation)} '
+                    f'(stored query <a href="/query?{urlencode({"name": section.query})}">{escape(section.query)}</a>)</p>'
+                    + result_table(result.variables, result.rows, links) for section, result in sections)
+    intro = ("<p>Before relying on a claim of this review, check these. Every claim listed links to its page, with "
+             "the review's words and the cited study.</p>")
+    return page("What not to trust in this review", f"{intro}<ul>{toc}</ul>{parts}")
+
+
+def grouped_rows(result) -> list:
+    from ..query.results import grouped
+    return grouped(result)
+
+
+def claim_page(view: ClaimView, links: Linker | None = None) -> bytes:
+    """A claim: its sentence, flags, the review's words, its facts with identifiers and link-outs, its
+    figures, the cited study (number, title, DOI, PubMed), evidence, problems and its nanopublication."""
     flags = ""
-    if retracted:
+    if view.retracted:
         flags += '<span class="flag retracted">rests on a retracted study</span>'
-    for line, _caution in problematic_lines or []:
+    for line, _caution in view.problematic_lines or []:
         flags += f'<span class="flag retracted">rests on a problematic cell line: {escape(line)}</span>'
-    if hedging:
-        flags += f'<span class="flag hedged">hedged: {escape(hedging)}</span>'
-    if issues:
+    if view.hedging:
+        flags += f'<span class="flag hedged">hedged: {escape(view.hedging)}</span>'
+    if view.issues:
         flags += '<span class="flag issue">the review has a problem here</span>'
-    fact_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, label)}</td></tr>" for p, v, label in facts)
+    fact_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, label, links)}</td></tr>" for p, v, label in view.facts)
+    figure_rows = "".join(f'<tr><th>{escape(measure)}</th><td class="value">{escape(value)}</td></tr>'
+                          for measure, value in view.figures)
     quote_html = "".join(
         f"<blockquote class=\"quote\">{escape(text)}</blockquote><p>{escape(section)} &middot; {escape(location)}</p>"
-        for text, section, location in quotes)
+        for text, section, location in view.quotes)
     ref_rows = "".join(
-        f"<tr><td>[{escape(number)}]</td><td>{escape(title)}</td><td>{escape(status)}</td>"
-        f"<td>{cell_doi(doi)}</td><td>{escape(pmid)}</td><td class=\"retraction\">{escape(retraction)}</td></tr>"
-        for number, title, status, doi, pmid, retraction in references)
+        f'<tr><td><a class="reference" href="{escape(local_link(iri))}">[{escape(number)}]</a></td><td>{escape(title)}</td>'
+        f"<td>{escape(status)}</td><td>{cell_doi(doi)}</td><td>{cell_pmid(pmid)}</td>"
+        f'<td class="retraction">{escape(retraction)}</td></tr>'
+        for number, title, status, doi, pmid, retraction, iri in view.references)
     issue_html = "".join(f"<p class=\"issue\"><a href=\"{escape(local_link(iri))}\">{escape(kind)}</a>: {escape(text)}</p>"
-                         for iri, kind, text in issues)
-    prov_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, label)}</td></tr>" for p, v, label in provenance)
+                         for iri, kind, text in view.issues)
+    prov_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, label, links)}</td></tr>" for p, v, label in view.provenance)
     caution_html = "".join(f"<p class=\"issue\"><b>{escape(line)}</b>: {escape(caution)}</p>"
-                           for line, caution in problematic_lines or [])
-    np_iri = nanopub or f"{BASE}np/{claim_id}"
+                           for line, caution in view.problematic_lines or [])
+    claim_id = view.claim_id
+    np_iri = view.nanopub or f"{BASE}np/{claim_id}"
     np_link = local_link(np_iri)
+    figures = f'<h2>Figures</h2><table class="figures">{figure_rows}</table>' if figure_rows else ""
     body = f"""<p>{flags}</p>
 <h2>What the review says</h2>{quote_html}
 <h2>The claim</h2><table class="facts">{fact_rows}</table>
-<h2>Cited study</h2><table class="references"><tr><th>ref</th><th>title</th><th>status</th><th>DOI</th><th>PMID</th><th>retraction</th></tr>{ref_rows}</table>
+{figures}
+<h2>Cited study</h2><table class="references"><tr><th>ref</th><th>title</th><th>status</th><th>DOI</th><th>PubMed</th><th>retraction</th></tr>{ref_rows}</table>
 <h2>Evidence and provenance</h2><table>{prov_rows}</table>
-{"<h2>Problems of the review</h2>" + issue_html if issues else ""}
-{"<h2>Problematic cell lines (Cellosaurus)</h2>" + caution_html if problematic_lines else ""}
+{"<h2>Problems of the review</h2>" + issue_html if view.issues else ""}
+{"<h2>Problematic cell lines (Cellosaurus)</h2>" + caution_html if view.problematic_lines else ""}
 <p>As RDF: <a href="/claim/{escape(claim_id)}?format=turtle">Turtle</a>,
 <a href="/claim/{escape(claim_id)}?format=json-ld">JSON-LD</a>, <a class="nanopub" href="{escape(np_link)}">nanopublication</a>
 (<a href="{escape(rdf_link(np_iri, "trig"))}">TriG</a>)</p>"""
+    label = view.label
     return page(f"{claim_id}: {label}" if not label.startswith(claim_id) else label, body)
+
+
+def cell_pmid(pmid: str) -> str:
+    return f'<a class="pubmed" href="https://pubmed.ncbi.nlm.nih.gov/{escape(pmid)}/">{escape(pmid)}</a>' if pmid else ""
 
 
 def cell_doi(doi: str) -> str:
     return f'<a class="doi" href="https://doi.org/{escape(doi)}">{escape(doi)}</a>' if doi else ""
 
 
-def entity_page(iri: str, label: str, facts: list[tuple], claims: list[tuple], title_prefix: str = "") -> bytes:
-    fact_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, value_label)}</td></tr>" for p, v, value_label in facts)
-    claim_rows = "".join(f"<tr><td>{cell(c)}</td><td>{escape(t)}</td><td>{escape(l)}</td></tr>" for c, t, l in claims)
-    body = f"""<p><a href="{escape(iri)}">{escape(iri)}</a></p>
+ABOUT = {"this": "this miRNA", "precursor": "its precursor (the review does not say which arm)",
+         "arm": "one of its arms"}
+
+
+def entity_page(iri: str, view: EntityView, links: Linker | None = None) -> bytes:
+    """Any entity: its identifier, its facts (labels, one row each) and the claims that name it; for a
+    miRNA, whether it is a precursor or a mature arm, and which claims are about which."""
+    found = links.identifier(iri) if links else None
+    fact_rows = "".join(f"<tr><th>{escape(p)}</th><td>{cell(v, value_label, links)}</td></tr>"
+                        for p, v, value_label in view.facts)
+    is_mirna = "mirbase" in iri
+    claim_rows = "".join(f"<tr><td>{cell(c)}</td><td>{escape(t)}</td><td>{escape(lab)}</td>"
+                         + (f'<td class="about">{escape(ABOUT.get(about, about))}</td>' if is_mirna else "") + "</tr>"
+                         for c, t, lab, about in view.claims)
+    arm = mirna_note(iri, view) if is_mirna else ""
+    about_head = "<th>names</th>" if is_mirna else ""
+    body = f"""<p><a href="{escape(iri)}">{escape(iri)}</a>{identifier_html(found) if found else ""}</p>{arm}
 <table class="facts">{fact_rows}</table>
-<h2>Claims</h2><table class="claims"><tr><th>claim</th><th>type</th><th>label</th></tr>{claim_rows}</table>
-<p>{len(claims)} claim(s). As RDF: <a href="{escape(rdf_link(iri, "turtle"))}">Turtle</a></p>"""
-    return page(f"{title_prefix}{label}", body)
+<h2>Claims</h2><table class="claims"><tr><th>claim</th><th>type</th><th>statement</th>{about_head}</tr>{claim_rows}</table>
+<p>{len(view.claims)} claim(s). As RDF: <a href="{escape(rdf_link(iri, "turtle"))}">Turtle</a></p>"""
+    return page(f"{'miRNA ' if is_mirna else ''}{view.label}", body)
+
+
+def mirna_note(iri: str, view: EntityView) -> str:
+    """The arm question in plain words."""
+    arms = [(o, n) for kind, o, n in view.relatives if kind == "arm"]
+    precursors = [(o, n) for kind, o, n in view.relatives if kind == "precursor"]
+    def listed(items: list[tuple]) -> str:
+        return ", ".join(cell(o, n) for o, n in items)
+    if "mirbase.mature:" in iri:
+        return (f'<p class="arm">{escape(view.label)} is a <b>mature miRNA</b> (one arm)'
+                + (f" of the precursor {listed(precursors)}" if precursors else "") + ". Claims marked "
+                "<i>this miRNA</i> name this arm; claims marked <i>its precursor</i> come from passages where the "
+                "review names the miRNA without saying which arm, so they may be about this arm or the other.</p>")
+    return (f'<p class="arm">{escape(view.label)} is a <b>precursor</b> (hairpin)'
+            + (f" with the mature arms {listed(arms)}" if arms else "") + ". Claims marked <i>this miRNA</i> come "
+            "from passages where the review does not say which arm it means; claims marked <i>one of its arms</i> "
+            "name a mature arm.</p>")
 
 
 def rdf_link(iri: str, fmt: str) -> str:
@@ -200,9 +323,23 @@ def error_page(status: int, message: str) -> bytes:
     return page(f"Error {status}", f'<p class="error">{escape(message)}</p>')
 
 
-def query_page(title: str, question: str, text: str, table: str, error: str = "") -> bytes:
+def query_form(name: str, fields: list[tuple[str, str, str, list[tuple[str, str]]]]) -> str:
+    """A stored query's form: one input per parameter (name, description, current value, choices as
+    (value, label)), the choices offered in a datalist; a person may type a label or an identifier."""
+    inputs = []
+    for param, description, value, choices in fields:
+        options = "".join(f'<option value="{escape(v)}">{escape(lab)}</option>' for v, lab in choices)
+        datalist = f'<datalist id="choices-{escape(param)}">{options}</datalist>' if choices else ""
+        listed = f' list="choices-{escape(param)}"' if choices else ""
+        inputs.append(f'<p><label>{escape(param.replace("_", " "))} <input name="{escape(param)}" value="{escape(value)}"'
+                      f'{listed} size="40"></label> <small>{escape(description)}</small>{datalist}</p>')
+    return (f'<form class="parameters" action="/query" method="get"><input type="hidden" name="name" value="{escape(name)}">'
+            + "".join(inputs) + '<button type="submit">Ask</button></form>')
+
+
+def query_page(title: str, question: str, text: str, table: str, error: str = "", form: str = "") -> bytes:
     error_html = f'<p class="error"><strong>Error:</strong> {escape(error)}</p>' if error else ""
-    body = f"""<p>{escape(question)}</p>{error_html}{table}
+    body = f"""<p>{escape(question)}</p>{form}{error_html}{table}
 <h2>Query</h2><form action="/query" method="get"><textarea name="q" rows="14">{escape(text)}</textarea><br>
 <button type="submit">Run again</button></form>"""
     return page(title, body)
@@ -223,9 +360,11 @@ def not_in_release(iri: str, kind: str, by: str) -> bytes:
 
 __all__ = [
     "claim_page",
+    "claims_page",
     "entity_page",
     "error_page",
     "graph_page",
+    "index_page",
     "landing",
     "local_link",
     "nanopub_page",
@@ -233,8 +372,11 @@ __all__ = [
     "not_found",
     "not_in_release",
     "page",
+    "problems_page",
+    "query_form",
     "query_page",
     "rdf_link",
     "result_table",
+    "search_page",
     "triple_table",
 ]

@@ -25,6 +25,8 @@ the HTTP plumbing is in :mod:`.http`, the pages in :mod:`.pages`, the self-descr
 """
 from __future__ import annotations
 
+import html
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,21 +46,27 @@ from . import page_queries
 from .documents import service_description, void_description
 from .http import HTML, BodyReader, Request, RequestRefused, Responder, parse_params, utf8
 from .jobs import Answer, Job, Limits, QueryDataset
+from .linkouts import Linker
 from .negotiation import negotiate
 from .page_queries import NotAnIRI, PageQueryFailed, checked_iri
 from .pages import (
     claim_page,
+    claims_page,
     entity_page,
     error_page,
     graph_page,
+    index_page,
     landing,
     local_link,
     nanopub_page,
     next_page_link,
     not_found,
     not_in_release,
+    problems_page,
+    query_form,
     query_page,
     result_table,
+    search_page,
 )
 from .pool import QueryWorkers
 from .workers import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, ensure_store
@@ -99,6 +107,7 @@ class KnowledgeGraphServer:
     prepared: bool = False          # True: serve store_dir as it is (built elsewhere), never rebuild it
     release: Path | None = None     # serve this release folder's KG instead of the checkout's build
     workers: QueryWorkers = field(init=False)
+    _svg: str | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         from ..ids.prefixes import PrefixRegistry
@@ -112,6 +121,7 @@ class KnowledgeGraphServer:
         self.workers = QueryWorkers(self.store_dir, limits)
         self.queries = catalogue(self.project.queries_dir)
         self.registry = PrefixRegistry.load(self.project.prefixes_path)
+        self.links = Linker(self.registry)
         self.httpd: ThreadingHTTPServer | None = None
 
     @property
@@ -120,6 +130,13 @@ class KnowledgeGraphServer:
             return f"http://{self.config.host}:{self.config.port}"
         host, port = self.httpd.server_address[:2]
         return f"http://{host if isinstance(host, str) else host.decode()}:{port}"
+
+    def network_svg(self) -> str:
+        """The network figure as inline SVG whose nodes link to their pages here: the release's
+        ``figure/network.svg``, or drawn from the checkout's KG (Graphviz); "" when neither can be had."""
+        if self._svg is None:
+            self._svg = _linked_svg(_network_svg(self.project, self.release))
+        return self._svg
 
     def run(self, job: Job) -> Answer:
         """Run a job in the query workers, under the server's limits."""
@@ -221,12 +238,75 @@ def rdf_document(out: Responder, request: Request, turtle: bytes) -> None:
     out.send(200, CONTENT_TYPES[fmt], ox.serialize(triples, format=target) or b"")
 
 
+def _network_svg(project: Project, release: Path | None) -> str:
+    if release is not None:
+        path = release / "figure" / "network.svg"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+    from rdflib import Dataset
+
+    from ..query.store import store_files
+    from ..rdf.figure import FigureUnavailable, network_dot, render_dot
+    try:
+        kg_file, _ = store_files(project)
+        dataset = Dataset()
+        dataset.parse(kg_file, format="trig")
+        return render_dot(network_dot(dataset), "svg").decode("utf-8")
+    except (FigureUnavailable, ExomirError, OSError):
+        return ""
+
+
+def _linked_svg(svg: str) -> str:
+    """``svg`` without its XML prologue, scaled to the page, each node's link made a link to its page here."""
+    if "<svg" not in svg:
+        return ""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg style="max-width:100%;height:auto"', svg, count=1)
+    return re.sub(r'xlink:href="([^"]+)"', lambda m: f'xlink:href="{html.escape(local_link(html.unescape(m.group(1))))}"', svg)
+
+
 def landing_page(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
-    counts = page_queries.landing_counts(kg.run)
-    total = sum(int(n) for _, n in counts)
+    counts = page_queries.claim_types(kg.run)
+    total = sum(int(n) for _, _, n in counts)
     example = (sparql_prologue("exo", "rdfs")
                + "SELECT ?claim ?label WHERE {\n  ?claim a exo:TargetClaim ; rdfs:label ?label .\n} ORDER BY ?claim")
-    out.html(200, landing(counts, total, list(kg.queries.values()), example))
+    out.html(200, landing(counts, total, list(kg.queries.values()), example, kg.network_svg()))
+
+
+def search(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """``/search?q=``: the KG's terms and claims whose name contains the words (bound as a literal)."""
+    text = (request.param("q", "") or "")[:200]
+    out.html(200, search_page(text, page_queries.search(kg.run, text)))
+
+
+def index_of(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """``/index/NAME``: the items of one index (miRNAs, genes...) and their claims; ``/index/claims``: every claim."""
+    name = request.path.split("/")[2] if request.path.count("/") >= 2 else ""
+    if name == "claims":
+        return claims(kg, out, request)
+    if name not in page_queries.INDEXES:
+        return out.html(404, not_found(request.path))
+    out.html(200, index_page(page_queries.INDEXES[name][0], page_queries.index(kg.run, name), kg.links))
+
+
+def claims(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """``/claims`` (``?type=IRI`` for one claim type): the claims, each with its sentence."""
+    wanted = request.param("type")
+    if wanted:
+        try:
+            wanted = checked_iri(wanted)
+        except NotAnIRI as error:
+            raise RequestRefused(400, f"type {wanted!r} is {error}", html=True) from error
+    found = page_queries.claims_of_type(kg.run, wanted)
+    title = f"Claims: {found[0][2]}" if wanted and found else "Claims" if not wanted else "No claims of that type"
+    out.html(200 if found or not wanted else 404, claims_page(title, found))
+
+
+def problems(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """``/problems``: what not to trust in this review (:mod:`exomirkg.query.trust`)."""
+    from ..query.trust import gathered
+    def run(text: str) -> QueryResult:
+        return page_queries.rows(kg.run, text)
+    out.html(200, problems_page(gathered(kg.queries, kg.registry, run), kg.links))
 
 
 def void(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
@@ -237,12 +317,31 @@ def examples(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None
     rdf_document(out, request, (kg.project.queries_dir / "sparql-examples.ttl").read_bytes())
 
 
+def parameter_form(kg: KnowledgeGraphServer, stored: StoredQuery, values: dict[str, str]) -> str:
+    """The form of a stored query: each parameter with its current value (default filled) and the
+    values the KG's claims use for it, offered by label."""
+    fields = []
+    for param in stored.parameters:
+        if param.variable == "SERVICE":
+            continue
+        offered = []
+        for term, label in page_queries.choices(kg.run, param.name):
+            curie = kg.registry.compress(term.value) if term.kind == "iri" else None
+            offered.append((str(curie) if curie is not None else term.value, label))
+        current = values.get(param.name) or stored.shown_default(param, kg.registry)
+        fields.append((param.name, param.description, current, offered))
+    return query_form(stored.name, fields)
+
+
 def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
-    """A stored query (``?name=``, its parameters as further parameters) or the user's (``?q=``) as a table."""
+    """A stored query (``?name=``, its parameters as further parameters, a form to change them) or the
+    user's (``?q=``) as a table."""
     params = request.single_params()
     stored: StoredQuery | None = kg.queries.get(params.get("name", ""))
-    values = {k: v for k, v in params.items() if k != "name"}
+    values = {k: v for k, v in params.items() if k != "name" and v != ""}
+    form = ""
     if stored is not None:
+        form = parameter_form(kg, stored, values)
         def lookup(query_text: str) -> QueryResult:
             answer = kg.run(Job(text=query_text, rows=True))
             if answer.status != 200 or answer.result is None:
@@ -251,7 +350,7 @@ def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request
         try:
             text = stored.bind(values, kg.registry, lookup)
         except BadParameter as error:
-            return out.html(400, query_page(stored.title, stored.question, stored.text, "", str(error)))
+            return out.html(400, query_page(stored.title, stored.question, stored.text, "", str(error), form))
         title, question = stored.title, stored.question
     elif "q" in params:
         text, title, question = params["q"], "Your query", ""
@@ -260,20 +359,20 @@ def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request
     try:
         job = query_job(kg, text, Request(request.method, request.path, {}, b""), "json", None)
     except RequestRefused as error:
-        return out.html(error.status, query_page(title, question, text, "", str(error)))
+        return out.html(error.status, query_page(title, question, text, "", str(error), form))
     answer = kg.run(Job(text=job.text, rows=True, dataset=job.dataset, services=job.services, graph_format=None))
     if answer.status != 200 or answer.result is None:
         message = answer.body.decode("utf-8", "replace") if answer.status != 200 else "only SELECT and ASK queries are shown as tables"
-        return out.html(answer.status if answer.status != 200 else 400, query_page(title, question, text, "", message))
+        return out.html(answer.status if answer.status != 200 else 400, query_page(title, question, text, "", message, form))
     result = answer.result
     if result.boolean is not None:
         table = f"<p class=\"boolean\">{str(result.boolean).lower()}</p>"
     else:
-        table = result_table(result.variables, result.rows)
+        table = result_table(result.variables, result.rows, kg.links)
         following = stored.next_page(values, len(result.rows)) if stored is not None else None
         if following is not None and stored is not None:
             table += next_page_link(stored.name, following, len(result.rows))
-    out.html(200, query_page(title, question, text, table))
+    out.html(200, query_page(title, question, text, table, "", form))
 
 
 def mirna(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
@@ -340,9 +439,7 @@ def html_of(kg: KnowledgeGraphServer, iri: str, claim_id: str | None, nanopub: t
     """The HTML page of a known IRI: a claim, a nanopublication, a graph, or any other entity."""
     run = kg.run
     if claim_id is not None:
-        view = page_queries.claim(run, iri)
-        return claim_page(view.claim_id, view.facts, view.provenance, view.quotes, view.references, view.issues,
-                          view.label, view.retracted, view.hedging, view.problematic_lines, view.nanopub)
+        return claim_page(page_queries.claim(run, iri), kg.links)
     if nanopub is not None and not nanopub[1]:
         names = page_queries.nanopub_graphs(run, iri)
         parts = {part: (graph_iri, page_queries.graph(run, graph_iri).triples) for part, graph_iri in names.items()}
@@ -353,9 +450,7 @@ def html_of(kg: KnowledgeGraphServer, iri: str, claim_id: str | None, nanopub: t
     if is_graph:
         named_graph = page_queries.graph(run, iri)
         return graph_page(iri, named_graph.triples, named_graph.more)
-    found = page_queries.entity(run, iri)
-    prefix = "miRNA " if "mirbase" in iri else ""
-    return entity_page(iri, found.label, found.facts, found.claims, prefix)
+    return entity_page(iri, page_queries.entity(run, iri), kg.links)
 
 
 ROUTES: dict[str, tuple[Handler, tuple[str, ...]]] = {
@@ -367,12 +462,16 @@ ROUTES: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "/.well-known/sparql-examples": (examples, ("GET", "HEAD")),
     "/queries": (examples, ("GET", "HEAD")),
     "/query": (stored_query_page, ("GET", "HEAD")),
+    "/search": (search, ("GET", "HEAD")),
+    "/claims": (claims, ("GET", "HEAD")),
+    "/problems": (problems, ("GET", "HEAD")),
     "/entity": (entity, ("GET", "HEAD")),
     "/dataset": (minted, ("GET", "HEAD")),
     "/ontology": (minted, ("GET", "HEAD")),
 }
 PREFIX_ROUTES: list[tuple[str, tuple[Handler, tuple[str, ...]]]] = [
     ("/mirna/", (mirna, ("GET", "HEAD"))),
+    ("/index/", (index_of, ("GET", "HEAD"))),
     *[(prefix, (minted, ("GET", "HEAD"))) for prefix in
       ("/claim/", "/panel/", "/np/", "/reference/", "/quote/", "/issue/", "/ontology/", "/graph/")],
 ]

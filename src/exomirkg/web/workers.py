@@ -163,7 +163,9 @@ def evaluate(store: Any, job: Job, max_rows: int) -> Answer:
     """Run a job on an open pyoxigraph store; answers are written by pyoxigraph's own serialisers."""
     if job.kind == "graphs":
         return _graphs(store, job, max_rows)
-    substitutions = {ox.Variable(name): ox.NamedNode(iri) for name, iri in job.bindings}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] = {
+        ox.Variable(name): ox.NamedNode(iri) for name, iri in job.bindings}
+    substitutions.update({ox.Variable(name): ox.Literal(text) for name, text in job.literals})
     result = store.query(job.text, substitutions=substitutions or None, **job.dataset.arguments())
     if isinstance(result, ox.QueryBoolean):
         if job.rows:

@@ -24,7 +24,7 @@ from .landing import landing_page
 from .metadata import dataset_ttl, manifest, manifest_json, ro_crate_json
 from .nanopubs import Signing, nanopub_files
 from .ontology import docs, ontology_files, queries, shapes
-from .reports import provenance, query_results, validation_report
+from .reports import provenance, query_results, validation_report, what_not_to_trust
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ PRODUCTS: tuple[Product, ...] = (
     Product("figure", ("figure/network.dot", "figure/network.svg", "figure/network.png"), network_figure),
     Product("validation", ("reports/validation-report.ttl",), validation_report),
     Product("query-results", ("reports/query-results.json",), query_results),                # reads the kg's TriG
+    Product("what-not-to-trust", ("WHAT-NOT-TO-TRUST.md",), what_not_to_trust),              # reads the kg's TriG
     Product("changelog", ("CHANGELOG.md", "reports/changes.json"), changelog_files),
     Product("license", ("LICENSE.txt",), license_text),
     Product("provenance", ("reports/provenance.ttl",), provenance),

@@ -24,6 +24,7 @@ from .changelog import compare, previous_release, released_fingerprints
 from .nanopubs import ReleasedNanopubs, Signing, release_nanopubs, released_dataset
 
 if TYPE_CHECKING:
+    from ...query.store import EmbeddedStore
     from ...validate.report import ValidationReport
 
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
@@ -73,6 +74,15 @@ class ReleaseContext:
         """The SHACL report of the released KG (pyshacl)."""
         from ...validate.engines import validate
         return validate(self.dataset, self.project.shapes_path)
+
+    @cached_property
+    def store(self) -> EmbeddedStore:
+        """The released KG (its TriG, once written) with the ontology, in an embedded store."""
+        from ...build import KG_STEM
+        from ...query.store import EmbeddedStore
+        project = self.project
+        return EmbeddedStore(self.written(f"data/{KG_STEM}.trig"),
+                             [project.ontology_path, *sorted(project.imports_dir.glob("*.ttl"))])
 
     @cached_property
     def nanopubs(self) -> ReleasedNanopubs:

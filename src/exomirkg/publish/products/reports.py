@@ -26,9 +26,7 @@ def validation_report(ctx: ReleaseContext) -> Files:
 def query_results(ctx: ReleaseContext) -> Files:
     """Every local stored query run on the released data: row count and a digest of the sorted rows."""
     from ...query.catalogue import catalogue
-    from ...query.store import EmbeddedStore
-    project = ctx.project
-    store = EmbeddedStore(ctx.written(f"data/{KG_STEM}.trig"), [project.ontology_path, *sorted(project.imports_dir.glob("*.ttl"))])
+    project, store = ctx.project, ctx.store
     results: dict[str, dict[str, Any]] = {}
     for name, query in catalogue(project.queries_dir).items():
         if query.is_federated:
@@ -69,3 +67,25 @@ def provenance(ctx: ReleaseContext) -> Files:
         for path in used:
             g.add((out, PROV.wasDerivedFrom, URIRef(base + path)))
     return {"reports/provenance.ttl": g.serialize(format="turtle")}
+
+
+def what_not_to_trust(ctx: ReleaseContext) -> Files:
+    """``WHAT-NOT-TO-TRUST.md``: the review's problems, conflicts between studies, and the claims on
+    retracted studies, problematic cell lines and unverified references (:mod:`exomirkg.query.trust`),
+    each answer a table with the claims' sentences and IRIs."""
+    from ...query.catalogue import catalogue
+    from ...query.results import grouped, header
+    from ...query.trust import gathered
+    from .render import render
+    sections = []
+    for section, result in gathered(catalogue(ctx.project.queries_dir), ctx.registry, ctx.store.query):
+        rows = [[", ".join(_shown(t.value) for t in cell) for cell in row] for row in grouped(result)]
+        sections.append({"key": section.key, "title": section.title, "explanation": section.explanation,
+                         "query": section.query, "headers": [header(v) for v in result.variables], "rows": rows})
+    return {"WHAT-NOT-TO-TRUST.md": render("WHAT-NOT-TO-TRUST.md", version=ctx.version, sections=sections)}
+
+
+def _shown(value: str) -> str:
+    """A table cell of Markdown: the KG's IRIs shortened to their path, pipes escaped, one line."""
+    text = value.removeprefix(BASE) if value.startswith(BASE) else value
+    return text.replace("|", "\\|").replace("\n", " ")
