@@ -107,3 +107,17 @@ def test_a_stored_query_has_a_form_with_defaults_choices_and_readable_grouped_an
     assert claims and len(claims) == len(set(claims))               # one row per claim, its references together
     status, html = get(site, "/query", name="mirnas-targeting-gene", gene="no such gene")
     assert status == 400 and "no term of the KG has the label" in html and "<form" in html
+
+
+def test_dereferenced_turtle_and_trig_declare_the_kgs_prefixes(site):
+    request = urllib.request.Request(site + "/claim/C131", headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        turtle = answer.read().decode()
+    assert "@prefix exo: <https://w3id.org/exomir-kg/ontology/> ." in turtle and "claim:C131" in turtle
+    request = urllib.request.Request(site + "/np/C131", headers={"Accept": "application/trig"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        trig = answer.read().decode()
+    assert "@prefix np: <http://www.nanopub.org/nschema#> ." in trig
+    from exomirkg.nanopub import check
+    [report] = check(trig)
+    assert report.valid

@@ -45,10 +45,13 @@ SECTIONS = (
 
 def gathered(queries: dict[str, StoredQuery], registry: PrefixRegistry,
              run: Callable[[str], QueryResult]) -> list[tuple[Section, QueryResult]]:
-    """Each section with every answer of its query (all pages)."""
+    """Each section with every answer of its query (all pages); a section whose query the project
+    does not have (a checkout without ``queries/``) is left out."""
     answers = []
     for section in SECTIONS:
-        stored = queries[section.query]
+        stored = queries.get(section.query)
+        if stored is None:
+            continue
         values = {p.name: "*" for p in stored.parameters if p.variable == "LIMIT"}
         answers.append((section, run(stored.bind(values, registry))))
     return answers

@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import ExomirError
+from ..ids.namespaces import PREFIXES
 from ..project import Project
 from ..query.store import ONTOLOGY_GRAPH, QueryResult, solutions_result, store_files
 from .jobs import Answer, Job, Limits, QueryDataset
@@ -157,6 +158,18 @@ def _count_rows(body: bytes, fmt: str) -> int:
 
 RDF_SERIALISATIONS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
                       "trig": ox.RdfFormat.TRIG}
+PREFIX_MAP = {name: str(namespace) for name, namespace in PREFIXES.items() if "." not in name}
+"""The KG's prefixes, declared in the Turtle and TriG it answers (a prefix with a dot is left out:
+pyoxigraph writes names as the Turtle grammar allows, and ``mirbase.mature:`` reads badly)."""
+
+
+def serialize(items: list[Any], fmt: str) -> bytes:
+    """Triples or quads in ``fmt`` (a key of :data:`RDF_SERIALISATIONS`), with ``@prefix`` lines where
+    the format has them."""
+    rdf_format = RDF_SERIALISATIONS[fmt]
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return ox.serialize(items, format=rdf_format, prefixes=PREFIX_MAP) or b""
+    return ox.serialize(items, format=rdf_format) or b""
 
 
 def evaluate(store: Any, job: Job, max_rows: int) -> Answer:
@@ -199,7 +212,7 @@ def evaluate(store: Any, job: Job, max_rows: int) -> Answer:
         if len(triples) == max_rows:
             return _too_many(max_rows, "triples")
         triples.append(triple)
-    return Answer(200, CONTENT_TYPES[job.graph_format], ox.serialize(triples, format=RDF_SERIALISATIONS[job.graph_format]) or b"")
+    return Answer(200, CONTENT_TYPES[job.graph_format], serialize(triples, job.graph_format))
 
 
 def _graphs(store: Any, job: Job, max_rows: int) -> Answer:
@@ -214,8 +227,8 @@ def _graphs(store: Any, job: Job, max_rows: int) -> Answer:
             quads.append(quad)
             triples.setdefault(quad.triple, None)
     if fmt == "trig":
-        return Answer(200, "application/trig", ox.serialize(quads, format=ox.RdfFormat.TRIG) or b"")
-    return Answer(200, CONTENT_TYPES[fmt], ox.serialize(list(triples), format=RDF_SERIALISATIONS[fmt]) or b"")
+        return Answer(200, "application/trig", serialize(quads, "trig"))
+    return Answer(200, CONTENT_TYPES[fmt], serialize(list(triples), fmt))
 
 
 def _not_acceptable(what: str, offers: dict[str, str]) -> Answer:
