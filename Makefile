@@ -5,12 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-.PHONY: all setup kgx-env build validate queries reason release lint test clean
+.PHONY: all setup shell kgx-env build validate queries reason release lint test clean
 
 all: build validate queries reason release
 	@echo "main job done: KG in kg/, release $(VERSION) in dist/$(VERSION)/ (see README for what to query next)"
 
 setup: $(STAMP)
+
+# a shell with the project's environment first on the PATH: 'exomirkg ...' works there; 'exit' leaves it
+shell: $(STAMP)
+	@echo "exomirkg is on the PATH here ('exit' to leave)"
+	@PATH="$(abspath $(BIN)):$$PATH" VIRTUAL_ENV="$(abspath $(VENV))" $${SHELL:-/bin/bash}
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

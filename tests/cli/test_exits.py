@@ -219,3 +219,11 @@ def test_help_imports_nothing_heavy():
             "print(sorted(m for m in ('rdflib', 'pyoxigraph', 'pyshacl', 'owlready2', 'tqdm', 'yaml') if m in sys.modules))")
     run_help = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert run_help.stdout.strip().endswith("[]"), run_help.stdout[-300:]
+
+
+def test_bad_input_to_fair_and_bench_is_a_usage_error_not_a_traceback(tmp_path, project):
+    result = CliRunner().invoke(main, ["fair", str(tmp_path)])
+    assert result.exit_code == 2 and "is not a release folder" in result.output and "Traceback" not in result.output
+    for sizes in ("abc", "0", ""):
+        result = CliRunner().invoke(main, ["bench", "--root", str(project.root), "--sizes", sizes])
+        assert result.exit_code == 2 and "--sizes" in result.output and "Traceback" not in result.output

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,11 +142,15 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
 
 
 def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_up_to: int = 10000,
-        timeout: float = 3600, parts: int = 2, endpoint: bool = True) -> dict:
-    """Run every size in a fresh process; write and return all figures."""
+        timeout: float = 3600, parts: int = 2, endpoint: bool = True,
+        progress: Callable[[str], None] | None = None) -> dict:
+    """Run every size in a fresh process; write and return all figures. ``progress`` is told each size
+    as it starts."""
     results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
                "sizes": []}
     for size in sizes:
+        if progress is not None:
+            progress(f"{size:,} claims")
         command = [sys.executable, "-m", "exomirkg", "bench", "--root", str(project.root), "--one", str(size),
                    "--seed", str(seed), "--parts", str(parts)]
         if size > reference_up_to:

@@ -9,10 +9,22 @@ from .exits import epilog, reports_errors
 from .options import in_checkout, project_at, root_option
 
 
+def _sizes(value: str) -> tuple[int, ...]:
+    """``--sizes`` as whole numbers of claims, each at least 1; a usage error otherwise."""
+    try:
+        sizes = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers", param_hint="--sizes") from None
+    if not sizes or min(sizes) < 1:
+        raise click.BadParameter("give at least one size, each 1 claim or more", param_hint="--sizes")
+    return sizes
+
+
 @click.command(short_help="Benchmark build, validation, loading, queries and release files.",
                epilog=epilog(OK="figures written", UNUSABLE="a tool missing (Java, Jena), or not a checkout"))
 @root_option
-@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Comma-separated numbers of claims.")
+@click.option("--sizes", default="1000,10000,100000", show_default=True, callback=lambda ctx, param, value: _sizes(value),
+              help="Comma-separated numbers of claims.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Seed of the synthetic claims.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench/results.json"),
               show_default=True, help="Where the figures go (JSON; relative to the checkout).")
@@ -25,7 +37,7 @@ from .options import in_checkout, project_at, root_option
 @click.option("--one", type=int, default=None, hidden=True)
 @click.option("--no-reference", is_flag=True, hidden=True)
 @reports_errors()
-def bench(root: Path | None, sizes: str, seed: int, out: Path, reference_up_to: int, parts: int, no_endpoint: bool,
+def bench(root: Path | None, sizes: tuple[int, ...], seed: int, out: Path, reference_up_to: int, parts: int, no_endpoint: bool,
           one: int | None, no_reference: bool) -> None:
     """Benchmark build, validation (Jena SHACL in parallel parts; pyshacl on the whole graph as the
     reference), loading, every stored query and the release's data files on synthetic KGs with
@@ -38,7 +50,8 @@ def bench(root: Path | None, sizes: str, seed: int, out: Path, reference_up_to: 
         click.echo(json_module.dumps(run_size(project, one, seed, reference_validation=not no_reference, parts=parts,
                                               endpoint_load=not no_endpoint)))
         return
-    size_list = [int(s) for s in sizes.split(",") if s.strip()]
-    results = run(project, size_list, in_checkout(out, project), seed, reference_up_to,
-                  parts=parts, endpoint=not no_endpoint)
+    from .progress import steps
+    with steps(len(sizes), "bench", unit="size") as step:
+        results = run(project, list(sizes), in_checkout(out, project), seed, reference_up_to,
+                      parts=parts, endpoint=not no_endpoint, progress=step)
     click.echo(table(results))

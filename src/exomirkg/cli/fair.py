@@ -9,12 +9,16 @@ from .exits import Exit, epilog, leave, reports_errors
 
 
 @click.command(short_help="Offline FAIR self-check of a release FOLDER.",
-               epilog=epilog(OK="every metric passes", FAILED="a metric fails", UNUSABLE="FOLDER does not exist"))
+               epilog=epilog(OK="every metric passes", FAILED="a metric fails",
+                             UNUSABLE="FOLDER does not exist or is not a release (no manifest.json)"))
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @reports_errors()
 def fair(folder: Path) -> None:
     """Offline FAIR self-check of a release FOLDER: pass/fail per F-UJI metric, with the evidence."""
     from ..publish.fair import fair_check
+    if not (folder / "manifest.json").is_file():
+        raise click.BadParameter(f"{folder} is not a release folder (it has no manifest.json); "
+                                 "give the folder 'exomirkg release' wrote, e.g. dist/0.1.0", param_hint="FOLDER")
     results = fair_check(folder)
     for r in results:
         click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.metric:<14} {r.name}\n      {r.evidence}")

@@ -18,6 +18,11 @@ from .options import project_at, root_option
 def reason(root: Path | None, ontology_only: bool) -> None:
     """Check with HermiT that the ontology, its imports and the built KG are consistent (needs Java)."""
     from ..rdf.reasoning import check_consistency, ontology_graph
-    report = check_consistency(ontology_graph(project_at(root), with_kg=not ontology_only))
+    from .progress import steps
+    with steps(2, "reason") as step:
+        step("reading the ontology, its imports" + ("" if ontology_only else " and the KG"))
+        graph = ontology_graph(project_at(root), with_kg=not ontology_only)
+        step("HermiT (about 20 s)")
+        report = check_consistency(graph)
     click.echo(f"HermiT: {report.message} ({report.triples} triples)")
     leave(Exit.OK if report.consistent else Exit.FAILED)

@@ -50,7 +50,10 @@ def release(root: Path | None, version: str, out: Path, force: bool, date: str |
         from ..ids.orcid import orcid_iri
         from ..nanopub import load_private_key
         signing = Signing(load_private_key(sign_key), orcid_iri(signer) if signer else None)
-    result = run_release(project, version, in_checkout(out, project), force, date, signing)
+    from ..publish.products import PRODUCTS
+    from .progress import steps
+    with steps(len(PRODUCTS) + 1, f"release {version}") as step:
+        result = run_release(project, version, in_checkout(out, project), force, date, signing, step)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"released {version} into {result.folder} ({len(result.files)} files); "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,11 @@ class ReleaseResult:
 
 
 def release(project: Project, version: str, out: Path, force: bool = False, date: str | None = None,
-            signing: Signing | None = None) -> ReleaseResult:
+            signing: Signing | None = None, progress: Callable[[str], None] | None = None) -> ReleaseResult:
     """Cut release ``version`` into ``out/version``; raise ReleaseError (leaving the previous
     release as it was) on failure, and :class:`exomirkg.publish.atomic.VersionLocked` at once when another
-    release of ``version`` is under way in ``out``. With ``signing``, its nanopublications are signed."""
+    release of ``version`` is under way in ``out``. With ``signing``, its nanopublications are signed;
+    ``progress`` is told the name of each step as it starts (the build, then each product)."""
     if not VERSION_PATTERN.match(version):
         raise ReleaseError(f"version {version!r} must look like 1.2.3")
     target = out / version
@@ -54,7 +56,8 @@ def release(project: Project, version: str, out: Path, force: bool = False, date
             raise ReleaseError("; ".join([f"{target} exists; use --force to replace it", *notes]))
         staging = building_folder(out, version)
         try:
-            files, changes, signing_notes = _write_release(project, version, staging, out, date, signing)
+            files, changes, signing_notes = _write_release(project, version, staging, out, date, signing,
+                                                           progress or (lambda name: None))
             left = swap_into_place(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -63,19 +66,22 @@ def release(project: Project, version: str, out: Path, force: bool = False, date
 
 
 def _write_release(project: Project, version: str, folder: Path, out: Path, date: str | None,
-                   signing: Signing | None) -> tuple[list[str], dict, list[str]]:
+                   signing: Signing | None, progress: Callable[[str], None]) -> tuple[list[str], dict, list[str]]:
     """Walk the product table into ``folder``; the release's files, the claims changed and what the
     publisher of its nanopublications must know."""
     with tempfile.TemporaryDirectory(prefix="exomirkg-release-") as scratch:
+        progress("build and validate")
         built = build(project, Path(scratch))
         ctx = ReleaseContext(project, version, date or str(built.curation.metadata.get("created", DEFAULT_CREATED)),
                              folder, out, built, signing)
         for product in PRODUCTS:
             if not product.from_manifest:
+                progress(product.name)
                 _write_product(ctx, product)
         ctx.manifest = manifest(ctx, _checksums(folder))
         for product in PRODUCTS:
             if product.from_manifest:
+                progress(product.name)
                 _write_product(ctx, product)
     listing = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     (folder / CHECKSUMS).write_text("".join(f"{_sha256(folder / rel)}  {rel}\n" for rel in listing), encoding="utf-8")
