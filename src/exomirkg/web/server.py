@@ -8,6 +8,8 @@ Routes (:data:`ROUTES`, one small handler each):
   service description. Updates are refused (403): the endpoint is read-only.
 - ``/.well-known/void``: the VoID description; ``/.well-known/sparql-examples``: the stored queries.
 - ``/``: the landing page; ``/query?name=..`` or ``/query?q=..``: a query's results as HTML.
+- ``/release/0.1.0/``, ``/release/0.1.0/data/exomir-kg.ttl``: with ``--release``, that release's landing
+  page (or DCAT description, RO-Crate, by content negotiation) and files (:mod:`.release_site`).
 - ``/claim/C001``, ``/claim/C001/edge/1``, ``/panel/C010``, ``/np/C001``, ``/np/C001/assertion``, ``/graph/entities``, ``/reference/117``,
   ``/quote/..``, ``/issue/I01``, ``/ontology/Term``, ``/dataset``, ``/mirna/MIMAT0000254``,
   ``/entity?iri=..``: every IRI of the KG, dereferenced with content negotiation (HTML for a
@@ -61,6 +63,7 @@ from .pages import (
     result_table,
 )
 from .pool import QueryWorkers
+from .release_site import INDEX, ReleaseSite
 from .workers import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, ensure_store
 
 RDF_FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json", "nt": "application/n-triples",
@@ -112,6 +115,7 @@ class KnowledgeGraphServer:
         self.workers = QueryWorkers(self.store_dir, limits)
         self.queries = catalogue(self.project.queries_dir)
         self.registry = PrefixRegistry.load(self.project.prefixes_path)
+        self.site = ReleaseSite.of(self.release) if self.release is not None else None
         self.httpd: ThreadingHTTPServer | None = None
 
     @property
@@ -276,6 +280,33 @@ def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request
     out.html(200, query_page(title, question, text, table))
 
 
+def release_file(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """A file of the served release; ``/release/VERSION/`` by content negotiation."""
+    _, _, version, *rest = request.path.split("/", 3)
+    site = kg.site
+    if site is None or version != site.version:
+        served = f"this server serves release {site.version}" if site else "this server serves no release (serve --release DIR)"
+        return out.html(404, error_page(404, f"{request.path} is not here: {served}"))
+    fmt = request.param("format")
+    if not rest:                              # the landing page's links are relative to /release/VERSION/
+        query = "?" + urlencode({"format": fmt}) if fmt else ""
+        return out.send(301, "text/plain; charset=utf-8", b"", {"Location": f"/release/{version}/{query}"})
+    if rest == [""]:
+        offers = [HTML, RDF_FORMATS["turtle"], RDF_FORMATS["json-ld"]]
+        wanted = fmt or negotiate(out.handler.headers.get("Accept"), offers, HTML)
+        name = {HTML: "html", **{v: k for k, v in RDF_FORMATS.items()}}.get(wanted or "", wanted)
+        if name not in INDEX:
+            return out.text(406, "available: " + ", ".join(offers))
+        rel, media = INDEX[name or ""]
+    else:
+        rel = rest[0]
+        media = site.media_type(rel)
+    body = site.read(rel)
+    if body is None:
+        return out.html(404, not_found(request.path))
+    out.send(200, media, body)
+
+
 def mirna(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
     accession = request.path.split("/")[2]
     prefix = "mirbase.mature" if accession.startswith("MIMAT") else "mirbase"
@@ -373,6 +404,7 @@ ROUTES: dict[str, tuple[Handler, tuple[str, ...]]] = {
 }
 PREFIX_ROUTES: list[tuple[str, tuple[Handler, tuple[str, ...]]]] = [
     ("/mirna/", (mirna, ("GET", "HEAD"))),
+    ("/release/", (release_file, ("GET", "HEAD"))),
     *[(prefix, (minted, ("GET", "HEAD"))) for prefix in
       ("/claim/", "/panel/", "/np/", "/reference/", "/quote/", "/issue/", "/ontology/", "/graph/")],
 ]

@@ -77,7 +77,15 @@ MEDIA = {".trig": ("application/trig", "http://www.w3.org/ns/formats/TriG"),
          ".tsv": ("text/tab-separated-values", ""), ".rq": ("application/sparql-query", ""),
          ".html": ("text/html", ""), ".svg": ("image/svg+xml", ""), ".png": ("image/png", ""),
          ".json": ("application/json", ""), ".md": ("text/markdown", ""), ".cff": ("text/plain", ""),
-         ".txt": ("text/plain", "")}
+         ".txt": ("text/plain", ""), ".htaccess": ("text/plain", "")}
+
+
+def media_type(path: str) -> str:
+    """The media type of a release file, by its suffix (``.htaccess`` by its name)."""
+    name = Path(path)
+    return MEDIA.get(name.suffix or name.name, ("application/octet-stream",))[0]
+
+
 RDF_DATA = ("data/exomir-kg.trig", "data/exomir-kg.nq", "data/exomir-kg.ttl", "data/exomir-kg.nt", "data/exomir-kg.jsonld")
 
 
@@ -188,7 +196,7 @@ def ro_crate(m: dict[str, Any], orcids: dict[str, str] | None = None) -> str:
     the project they curate for); the others are named together as one Organization, the curators,
     whose page is the project's."""
     orcids = orcids or {}
-    files = [{"@id": path, "@type": "File", "name": Path(path).name, "encodingFormat": MEDIA.get(Path(path).suffix, ("application/octet-stream",))[0],
+    files = [{"@id": path, "@type": "File", "name": Path(path).name, "encodingFormat": media_type(path),
               "contentSize": str(info["bytes"]), "sha256": info["sha256"]} for path, info in sorted(m["files"].items())]
     publisher = {"@id": m["homepage"], "@type": "Organization", "name": m["publisher"], "url": m["homepage"]}
     people = [{"@id": orcids[name], "@type": "Person", "name": name, "affiliation": {"@id": publisher["@id"]}}
