@@ -66,7 +66,7 @@ def test_every_listed_file_is_served_with_its_media_type_and_nothing_else(server
     base = server.base_url
     for rel, media in (("data/exomir-kg.ttl", "text/turtle"), ("data/exomir-kg.nq", "application/n-quads"),
                        ("ontology/exomir-full.owl", "application/rdf+xml"), ("docs/ontology.html", "text/html"),
-                       ("CITATION.cff", "text/plain"), ("SHA256SUMS", "application/octet-stream")):
+                       ("CITATION.cff", "text/plain"), ("w3id/exomir-kg/.htaccess", "text/plain"), ("SHA256SUMS", "application/octet-stream")):
         status, headers, body = fetch(f"{base}/release/0.1.0/{rel}")
         assert (status, headers["Content-Type"].split(";")[0]) == (200, media), rel
         assert body == (folder / rel).read_bytes(), rel
@@ -83,6 +83,14 @@ def test_every_listed_file_is_served_with_its_media_type_and_nothing_else(server
         assert connection.getresponse().status == 404
     finally:
         connection.close()
+
+
+def test_every_file_is_served_as_the_crate_describes_it(server, folder):
+    crate = json.loads((folder / "ro-crate-metadata.json").read_text())
+    files = {node["@id"]: node["encodingFormat"] for node in crate["@graph"] if node.get("@type") == "File"}
+    assert len(files) > 200 and "w3id/exomir-kg/.htaccess" in files
+    assert {rel: server.site.media_type(rel).split(";")[0] for rel in files} == files
+    assert "application/octet-stream" not in files.values()
 
 
 def test_a_server_of_the_checkout_serves_no_release(project, tmp_path):

@@ -58,7 +58,7 @@ def manifest(ctx: ReleaseContext, files: dict[str, dict[str, Any]]) -> dict[str,
         "download_base": ctx.download_base, "license": LICENSE, "license_spdx": LICENSE_SPDX,
         "creators": list(ctx.built.curation.metadata.get("creators", ["exomir-kg curators"])),
         "publisher": "exomir-kg", "homepage": HOMEPAGE, "source": REVIEW_DOI_IRI, "keywords": list(KEYWORDS),
-        "sparql_endpoint": f"{BASE}sparql", "stats": statistics(ctx.dataset), "files": files,
+        "sparql_endpoint": f"{BASE}sparql", "server_url": ctx.server_url, "stats": statistics(ctx.dataset), "files": files,
         "vocabularies": [str(EXO), str(NP), str(PROV), str(OBO)],
     }
 
@@ -77,7 +77,7 @@ MEDIA = {".trig": ("application/trig", "http://www.w3.org/ns/formats/TriG"),
          ".tsv": ("text/tab-separated-values", ""), ".rq": ("application/sparql-query", ""),
          ".html": ("text/html", ""), ".svg": ("image/svg+xml", ""), ".png": ("image/png", ""),
          ".json": ("application/json", ""), ".md": ("text/markdown", ""), ".cff": ("text/plain", ""),
-         ".txt": ("text/plain", ""), ".htaccess": ("text/plain", "")}
+         ".txt": ("text/plain", ""), ".dot": ("text/vnd.graphviz", ""), ".htaccess": ("text/plain", "")}
 
 
 def media_type(path: str) -> str:
