@@ -48,8 +48,9 @@ queries: $(STAMP)
 reason: $(STAMP)
 	$(BIN)/exomirkg reason
 
+# SERVER_URL: public URL of `exomirkg serve --release`, where the release's w3id.org rules redirect
 release: $(STAMP)
-	$(BIN)/exomirkg release $(VERSION) --out dist --force
+	$(BIN)/exomirkg release $(VERSION) --out dist --force $(if $(SERVER_URL),--server-url $(SERVER_URL))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src

@@ -144,3 +144,76 @@ def virtuoso_server(folder: Path):
         yield base, isql
     finally:
         stop(process)
+
+
+APACHE_CONF = """LoadModule mpm_event_module {modules}/mod_mpm_event.so
+LoadModule authz_core_module {modules}/mod_authz_core.so
+LoadModule rewrite_module {modules}/mod_rewrite.so
+LoadModule dir_module {modules}/mod_dir.so
+Listen 127.0.0.1:{port}
+ServerName 127.0.0.1
+User www-data
+Group www-data
+PidFile {d}/httpd.pid
+DefaultRuntimeDir {d}
+ErrorLog {d}/error.log
+LogLevel warn
+DocumentRoot {d}/root
+<Directory {d}/root>
+  AllowOverride All
+  Require all granted
+</Directory>
+"""
+
+
+@contextlib.contextmanager
+def apache_server(folders: dict[str, Path]):
+    """Apache httpd (Debian ``apache2``) on 127.0.0.1 serving each of ``folders`` (name -> folder with an
+    ``.htaccess``) at ``/name/`` with ``AllowOverride All``, as w3id.org serves its repository's folders;
+    yields its base URL. Its files live in a world-readable temporary folder (the workers run as www-data)."""
+    import tempfile
+    binary = shutil.which("apache2") or ("/usr/sbin/apache2" if Path("/usr/sbin/apache2").exists() else None)
+    modules = Path("/usr/lib/apache2/modules")
+    if binary is None or not (modules / "mod_rewrite.so").exists():
+        message = "Apache httpd with mod_rewrite is not installed (apt-get install apache2)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    home = Path(tempfile.mkdtemp(prefix="exomirkg-apache-"))
+    try:
+        home.chmod(0o755)
+        for name, folder in folders.items():
+            shutil.copytree(folder, home / "root" / name)
+        for path in [home / "root", *(home / "root").rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        port = free_port()
+        (home / "httpd.conf").write_text(APACHE_CONF.format(modules=modules, port=port, d=home))
+        process = subprocess.Popen([binary, "-f", str(home / "httpd.conf"), "-DFOREGROUND"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up_any(base, process)
+            yield base
+        finally:
+            stop(process)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def wait_until_up_any(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    """Wait until ``url`` answers anything at all (a 404 too)."""
+    import time
+    import urllib.error
+    import urllib.request
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:g} s")

@@ -26,14 +26,20 @@ from .options import in_checkout, project_at, root_option
                    "Never commit it. Without it they are trusty but not signed.")
 @click.option("--signer", default=None, metavar="ORCID",
               help="The signer's ORCID iD or IRI, stated as npx:signedBy (needs --sign-key).")
+@click.option("--server-url", "server_url", default=None, metavar="URL",
+              help="Public URL of the server that will serve this release (exomirkg serve --release), where the "
+                   "release's w3id.org rules (w3id/exomir-kg/.htaccess) redirect the project's IRIs. "
+                   "Default: a placeholder host (exomirkg.publish.w3id.SERVER_PLACEHOLDER); cut the release again with "
+                   "the real URL before registering the rules.")
 @reports_errors(prefix="release failed")
 def release(root: Path | None, version: str, out: Path, force: bool, date: str | None, sign_key: Path | None,
-            signer: str | None) -> None:
+            signer: str | None, server_url: str | None) -> None:
     """Cut release VERSION into OUT/VERSION: data in five RDF formats, TSV and KGX, ontology, shapes,
     queries, mappings, docs, a figure, metadata (HCLS, DCAT, VoID, Bioschemas, RO-Crate, CITATION.cff),
-    reports, a claim-level changelog, and every claim as a trusty nanopublication (signed with
-    --sign-key) with an index nanopublication; between releases unchanged claims keep their
-    nanopublication, changed ones are superseded and removed ones retracted.
+    the w3id.org redirect rules of its IRIs (to --server-url), reports, a claim-level changelog, and
+    every claim as a trusty nanopublication (signed with --sign-key) with an index nanopublication;
+    between releases unchanged claims keep their nanopublication, changed ones are superseded and
+    removed ones retracted.
 
     It is written into a hidden folder and swapped into place: a failed or interrupted release
     leaves the previous one as it was. One release of a version runs at a time: a second one exits
@@ -42,6 +48,7 @@ def release(root: Path | None, version: str, out: Path, force: bool, date: str |
     """
     from ..publish.products import Signing
     from ..publish.release import release as run_release
+    from ..publish.w3id import SERVER_PLACEHOLDER
     project = project_at(root)
     signing = None
     if signer and not sign_key:
@@ -53,7 +60,8 @@ def release(root: Path | None, version: str, out: Path, force: bool, date: str |
     from ..publish.products import PRODUCTS
     from .progress import steps
     with steps(len(PRODUCTS) + 1, f"release {version}") as step:
-        result = run_release(project, version, in_checkout(out, project), force, date, signing, step)
+        result = run_release(project, version, in_checkout(out, project), force, date, signing,
+                             server_url or SERVER_PLACEHOLDER, step)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"released {version} into {result.folder} ({len(result.files)} files); "

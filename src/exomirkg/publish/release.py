@@ -26,6 +26,7 @@ from .atomic import building_folder, clean_stale_folders, swap_into_place, versi
 from .products import CHECKSUMS, PRODUCTS, Product, ReleaseContext, Signing, manifest
 from .products.context import VERSION_PATTERN, ProductError
 from .products.nanopubs import UnusablePreviousRelease
+from .w3id import SERVER_PLACEHOLDER, checked_server_url
 
 
 class ReleaseError(ExomirError):
@@ -41,13 +42,19 @@ class ReleaseResult:
 
 
 def release(project: Project, version: str, out: Path, force: bool = False, date: str | None = None,
-            signing: Signing | None = None, progress: Callable[[str], None] | None = None) -> ReleaseResult:
+            signing: Signing | None = None, server_url: str = SERVER_PLACEHOLDER,
+            progress: Callable[[str], None] | None = None) -> ReleaseResult:
     """Cut release ``version`` into ``out/version``; raise ReleaseError (leaving the previous
     release as it was) on failure, and :class:`exomirkg.publish.atomic.VersionLocked` at once when another
-    release of ``version`` is under way in ``out``. With ``signing``, its nanopublications are signed;
+    release of ``version`` is under way in ``out``. With ``signing``, its nanopublications are signed.
+    ``server_url`` is the public URL of ``exomirkg serve --release``, where its w3id.org rules redirect;
     ``progress`` is told the name of each step as it starts (the build, then each product)."""
     if not VERSION_PATTERN.match(version):
         raise ReleaseError(f"version {version!r} must look like 1.2.3")
+    try:
+        server_url = checked_server_url(server_url)
+    except ValueError as error:
+        raise ReleaseError(str(error)) from error
     target = out / version
     out.mkdir(parents=True, exist_ok=True)
     with version_lock(out, version):
@@ -56,7 +63,7 @@ def release(project: Project, version: str, out: Path, force: bool = False, date
             raise ReleaseError("; ".join([f"{target} exists; use --force to replace it", *notes]))
         staging = building_folder(out, version)
         try:
-            files, changes, signing_notes = _write_release(project, version, staging, out, date, signing,
+            files, changes, signing_notes = _write_release(project, version, staging, out, date, signing, server_url,
                                                            progress or (lambda name: None))
             left = swap_into_place(staging, target)
         except BaseException:
@@ -66,14 +73,15 @@ def release(project: Project, version: str, out: Path, force: bool = False, date
 
 
 def _write_release(project: Project, version: str, folder: Path, out: Path, date: str | None,
-                   signing: Signing | None, progress: Callable[[str], None]) -> tuple[list[str], dict, list[str]]:
+                   signing: Signing | None, server_url: str,
+                   progress: Callable[[str], None]) -> tuple[list[str], dict, list[str]]:
     """Walk the product table into ``folder``; the release's files, the claims changed and what the
     publisher of its nanopublications must know."""
     with tempfile.TemporaryDirectory(prefix="exomirkg-release-") as scratch:
         progress("build and validate")
         built = build(project, Path(scratch))
         ctx = ReleaseContext(project, version, date or str(built.curation.metadata.get("created", DEFAULT_CREATED)),
-                             folder, out, built, signing)
+                             folder, out, built, signing, server_url)
         for product in PRODUCTS:
             if not product.from_manifest:
                 progress(product.name)

@@ -8,6 +8,8 @@ Routes (:data:`ROUTES`, one small handler each):
   service description. Updates are refused (403): the endpoint is read-only.
 - ``/.well-known/void``: the VoID description; ``/.well-known/sparql-examples``: the stored queries.
 - ``/``: the landing page; ``/query?name=..`` or ``/query?q=..``: a query's results as HTML.
+- ``/release/0.1.0/``, ``/release/0.1.0/data/exomir-kg.ttl``: with ``--release``, that release's landing
+  page (or DCAT description, RO-Crate, by content negotiation) and files (:mod:`.release_site`).
 - ``/claim/C001``, ``/claim/C001/edge/1``, ``/panel/C010``, ``/np/C001``, ``/np/C001/assertion``, ``/graph/entities``, ``/reference/117``,
   ``/quote/..``, ``/issue/I01``, ``/ontology/Term``, ``/dataset``, ``/mirna/MIMAT0000254``,
   ``/entity?iri=..``: every IRI of the KG, dereferenced with content negotiation (HTML for a
@@ -42,7 +44,7 @@ from ..project import Project
 from ..query.catalogue import BadParameter, StoredQuery, catalogue
 from ..query.sparql_syntax import dataset_clauses
 from ..query.store import QueryResult
-from . import page_queries
+from . import browse, page_queries
 from .documents import service_description, void_description
 from .http import HTML, BodyReader, Request, RequestRefused, Responder, parse_params, utf8
 from .jobs import Answer, Job, Limits, QueryDataset
@@ -69,6 +71,7 @@ from .pages import (
     search_page,
 )
 from .pool import QueryWorkers
+from .release_site import INDEX, ReleaseSite
 from .workers import CONTENT_TYPES, GRAPH_TYPES, SELECT_TYPES, ensure_store
 
 RDF_FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json", "nt": "application/n-triples",
@@ -122,6 +125,7 @@ class KnowledgeGraphServer:
         self.queries = catalogue(self.project.queries_dir)
         self.registry = PrefixRegistry.load(self.project.prefixes_path)
         self.links = Linker(self.registry)
+        self.site = ReleaseSite.of(self.release) if self.release is not None else None
         self.httpd: ThreadingHTTPServer | None = None
 
     @property
@@ -265,7 +269,7 @@ def _linked_svg(svg: str) -> str:
 
 
 def landing_page(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
-    counts = page_queries.claim_types(kg.run)
+    counts = browse.claim_types(kg.run)
     total = sum(int(n) for _, _, n in counts)
     example = (sparql_prologue("exo", "rdfs")
                + "SELECT ?claim ?label WHERE {\n  ?claim a exo:TargetClaim ; rdfs:label ?label .\n} ORDER BY ?claim")
@@ -275,7 +279,7 @@ def landing_page(kg: KnowledgeGraphServer, out: Responder, request: Request) -> 
 def search(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
     """``/search?q=``: the KG's terms and claims whose name contains the words (bound as a literal)."""
     text = (request.param("q", "") or "")[:200]
-    out.html(200, search_page(text, page_queries.search(kg.run, text)))
+    out.html(200, search_page(text, browse.search(kg.run, text)))
 
 
 def index_of(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
@@ -283,9 +287,9 @@ def index_of(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None
     name = request.path.split("/")[2] if request.path.count("/") >= 2 else ""
     if name == "claims":
         return claims(kg, out, request)
-    if name not in page_queries.INDEXES:
+    if name not in browse.INDEXES:
         return out.html(404, not_found(request.path))
-    out.html(200, index_page(page_queries.INDEXES[name][0], page_queries.index(kg.run, name), kg.links))
+    out.html(200, index_page(browse.INDEXES[name][0], browse.index(kg.run, name), kg.links))
 
 
 def claims(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
@@ -296,7 +300,7 @@ def claims(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
             wanted = checked_iri(wanted)
         except NotAnIRI as error:
             raise RequestRefused(400, f"type {wanted!r} is {error}", html=True) from error
-    found = page_queries.claims_of_type(kg.run, wanted)
+    found = browse.claims_of_type(kg.run, wanted)
     title = f"Claims: {found[0][2]}" if wanted and found else "Claims" if not wanted else "No claims of that type"
     out.html(200 if found or not wanted else 404, claims_page(title, found))
 
@@ -325,7 +329,7 @@ def parameter_form(kg: KnowledgeGraphServer, stored: StoredQuery, values: dict[s
         if param.variable == "SERVICE":
             continue
         offered = []
-        for term, label in page_queries.choices(kg.run, param.name):
+        for term, label in browse.choices(kg.run, param.name):
             curie = kg.registry.compress(term.value) if term.kind == "iri" else None
             offered.append((str(curie) if curie is not None else term.value, label))
         current = values.get(param.name) or stored.shown_default(param, kg.registry)
@@ -373,6 +377,33 @@ def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request
         if following is not None and stored is not None:
             table += next_page_link(stored.name, following, len(result.rows))
     out.html(200, query_page(title, question, text, table, "", form))
+
+
+def release_file(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """A file of the served release; ``/release/VERSION/`` by content negotiation."""
+    _, _, version, *rest = request.path.split("/", 3)
+    site = kg.site
+    if site is None or version != site.version:
+        served = f"this server serves release {site.version}" if site else "this server serves no release (serve --release DIR)"
+        return out.html(404, error_page(404, f"{request.path} is not here: {served}"))
+    fmt = request.param("format")
+    if not rest:                              # the landing page's links are relative to /release/VERSION/
+        query = "?" + urlencode({"format": fmt}) if fmt else ""
+        return out.send(301, "text/plain; charset=utf-8", b"", {"Location": f"/release/{version}/{query}"})
+    if rest == [""]:
+        offers = [HTML, RDF_FORMATS["turtle"], RDF_FORMATS["json-ld"]]
+        wanted = fmt or negotiate(out.handler.headers.get("Accept"), offers, HTML)
+        name = {HTML: "html", **{v: k for k, v in RDF_FORMATS.items()}}.get(wanted or "", wanted)
+        if name not in INDEX:
+            return out.text(406, "available: " + ", ".join(offers))
+        rel, media = INDEX[name or ""]
+    else:
+        rel = rest[0]
+        media = site.media_type(rel)
+    body = site.read(rel)
+    if body is None:
+        return out.html(404, not_found(request.path))
+    out.send(200, media, body)
 
 
 def mirna(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
@@ -472,6 +503,7 @@ ROUTES: dict[str, tuple[Handler, tuple[str, ...]]] = {
 PREFIX_ROUTES: list[tuple[str, tuple[Handler, tuple[str, ...]]]] = [
     ("/mirna/", (mirna, ("GET", "HEAD"))),
     ("/index/", (index_of, ("GET", "HEAD"))),
+    ("/release/", (release_file, ("GET", "HEAD"))),
     *[(prefix, (minted, ("GET", "HEAD"))) for prefix in
       ("/claim/", "/panel/", "/np/", "/reference/", "/quote/", "/issue/", "/ontology/", "/graph/")],
 ]

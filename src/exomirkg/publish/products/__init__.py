@@ -24,6 +24,7 @@ from .landing import landing_page
 from .metadata import dataset_ttl, manifest, manifest_json, ro_crate_json
 from .nanopubs import Signing, nanopub_files
 from .ontology import docs, ontology_files, queries, shapes
+from .redirects import W3ID_FILES, w3id_files
 from .reports import provenance, query_results, validation_report, what_not_to_trust
 
 
@@ -66,6 +67,7 @@ PRODUCTS: tuple[Product, ...] = (
     Product("changelog", ("CHANGELOG.md", "reports/changes.json"), changelog_files),
     Product("license", ("LICENSE.txt",), license_text),
     Product("provenance", ("reports/provenance.ttl",), provenance),
+    Product("w3id", W3ID_FILES, w3id_files),
     # ---- metadata: made from the manifest
     Product("manifest", ("manifest.json",), manifest_json, from_manifest=True),
     Product("dataset-description", ("metadata/dataset.ttl",), dataset_ttl, from_manifest=True),

@@ -20,6 +20,7 @@ from ...build import BuildResult
 from ...ids.namespaces import BASE
 from ...ids.prefixes import PrefixRegistry
 from ...project import Project
+from ...publish.w3id import SERVER_PLACEHOLDER
 from .changelog import compare, previous_release, released_fingerprints
 from .nanopubs import ReleasedNanopubs, Signing, release_nanopubs, released_dataset
 
@@ -50,6 +51,7 @@ class ReleaseContext:
     out: Path                    # the folder of all versions, where the previous release is looked for
     built: BuildResult           # the KG, built and checked against the shapes
     signing: Signing | None = None   # the key that signs the nanopublications (none: trusty, not signed)
+    server_url: str = SERVER_PLACEHOLDER   # the public URL of `exomirkg serve --release`, where w3id.org redirects
     written_paths: set[str] = field(default_factory=set, init=False)     # by the release, as it writes them
     _manifest: dict[str, Any] | None = field(default=None, init=False, repr=False)
 

@@ -58,7 +58,7 @@ def manifest(ctx: ReleaseContext, files: dict[str, dict[str, Any]]) -> dict[str,
         "download_base": ctx.download_base, "license": LICENSE, "license_spdx": LICENSE_SPDX,
         "creators": list(ctx.built.curation.metadata.get("creators", ["exomir-kg curators"])),
         "publisher": "exomir-kg", "homepage": HOMEPAGE, "source": REVIEW_DOI_IRI, "keywords": list(KEYWORDS),
-        "sparql_endpoint": f"{BASE}sparql", "stats": statistics(ctx.dataset), "files": files,
+        "sparql_endpoint": f"{BASE}sparql", "server_url": ctx.server_url, "stats": statistics(ctx.dataset), "files": files,
         "vocabularies": [str(EXO), str(NP), str(PROV), str(OBO)],
     }
 
@@ -77,7 +77,15 @@ MEDIA = {".trig": ("application/trig", "http://www.w3.org/ns/formats/TriG"),
          ".tsv": ("text/tab-separated-values", ""), ".rq": ("application/sparql-query", ""),
          ".html": ("text/html", ""), ".svg": ("image/svg+xml", ""), ".png": ("image/png", ""),
          ".json": ("application/json", ""), ".md": ("text/markdown", ""), ".cff": ("text/plain", ""),
-         ".txt": ("text/plain", "")}
+         ".txt": ("text/plain", ""), ".dot": ("text/vnd.graphviz", ""), ".htaccess": ("text/plain", "")}
+
+
+def media_type(path: str) -> str:
+    """The media type of a release file, by its suffix (``.htaccess`` by its name)."""
+    name = Path(path)
+    return MEDIA.get(name.suffix or name.name, ("application/octet-stream",))[0]
+
+
 RDF_DATA = ("data/exomir-kg.trig", "data/exomir-kg.nq", "data/exomir-kg.ttl", "data/exomir-kg.nt", "data/exomir-kg.jsonld")
 
 
@@ -170,21 +178,43 @@ def bioschemas(m: dict[str, Any]) -> dict[str, Any]:
                               "contentSize": str(m["files"][p]["bytes"]), "sha256": m["files"][p]["sha256"]} for p in RDF_DATA]}
 
 
-def ro_crate(m: dict[str, Any]) -> str:
-    files = [{"@id": path, "@type": "File", "name": Path(path).name, "encodingFormat": MEDIA.get(Path(path).suffix, ("application/octet-stream",))[0],
+RO_CRATE = "https://w3id.org/ro/crate/1.1"
+RO_CRATE_CONTEXT: list[Any] = [f"{RO_CRATE}/context", {"sha256": "http://schema.org/sha256"}]
+"""The RO-Crate 1.1 context, extended (as RO-Crate 1.1 allows) by the one term it lacks that the crate uses:
+schema.org's ``sha256``, in the ``http://schema.org/`` namespace that the RO-Crate context maps every term to."""
+
+
+def _one_or_many(values: list[Any]) -> Any:
+    """RO-Crate 1.1 wants a single value where there is one, not a singleton array."""
+    return values[0] if len(values) == 1 else values
+
+
+def ro_crate(m: dict[str, Any], orcids: dict[str, str] | None = None) -> str:
+    """RO-Crate 1.1 metadata of the release: the root dataset, every file with its size and checksum,
+    and contextual entities for its authors, publisher, licence and source. ``orcids`` maps creator
+    names to ORCID IRIs: such a creator is a Person named by that IRI (affiliated with the publisher,
+    the project they curate for); the others are named together as one Organization, the curators,
+    whose page is the project's."""
+    orcids = orcids or {}
+    files = [{"@id": path, "@type": "File", "name": Path(path).name, "encodingFormat": media_type(path),
               "contentSize": str(info["bytes"]), "sha256": info["sha256"]} for path, info in sorted(m["files"].items())]
+    publisher = {"@id": m["homepage"], "@type": "Organization", "name": m["publisher"], "url": m["homepage"]}
+    people = [{"@id": orcids[name], "@type": "Person", "name": name, "affiliation": {"@id": publisher["@id"]}}
+              for name in m["creators"] if name in orcids]
+    others = [name for name in m["creators"] if name not in orcids]
+    groups = [{"@id": "#curators", "@type": "Organization", "name": ", ".join(others), "url": m["homepage"]}] if others else []
+    authors = _one_or_many([{"@id": entity["@id"]} for entity in people + groups])
     graph = [
-        {"@id": "ro-crate-metadata.json", "@type": "CreativeWork", "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
-         "about": {"@id": "./"}},
+        {"@id": "ro-crate-metadata.json", "@type": "CreativeWork", "conformsTo": {"@id": RO_CRATE}, "about": {"@id": "./"}},
         {"@id": "./", "@type": "Dataset", "name": f"{m['title']} {m['version']}", "description": m["description"],
          "datePublished": m["date"], "version": m["version"], "license": {"@id": m["license"]}, "identifier": m["version_iri"],
-         "isBasedOn": {"@id": m["source"]}, "creator": [{"@id": "#curators"}], "hasPart": [{"@id": f["@id"]} for f in files]},
-        {"@id": "#curators", "@type": "Organization", "name": ", ".join(m["creators"])},
+         "url": m["download_base"], "isBasedOn": {"@id": m["source"]}, "author": authors, "creator": authors,
+         "publisher": {"@id": publisher["@id"]}, "hasPart": [{"@id": f["@id"]} for f in files]},
+        *people, *groups, publisher,
         {"@id": m["license"], "@type": "CreativeWork", "name": LICENSE_NAME, "identifier": m["license_spdx"]},
         {"@id": m["source"], "@type": "ScholarlyArticle", "name": REVIEW_TITLE},
         *files]
-    return json.dumps({"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": graph}, indent=1, sort_keys=True) + "\n"
-
+    return json.dumps({"@context": RO_CRATE_CONTEXT, "@graph": graph}, indent=1, sort_keys=True) + "\n"
 
 
 def dataset_ttl(ctx: ReleaseContext) -> Files:
@@ -192,4 +222,4 @@ def dataset_ttl(ctx: ReleaseContext) -> Files:
 
 
 def ro_crate_json(ctx: ReleaseContext) -> Files:
-    return {"ro-crate-metadata.json": ro_crate(ctx.manifest)}
+    return {"ro-crate-metadata.json": ro_crate(ctx.manifest, ctx.built.curation.metadata.get("orcids", {}))}
