@@ -23,6 +23,7 @@ from exomirkg.publish.products import CHECKSUMS, PRODUCTS, Product
 from exomirkg.publish.products.context import ProductError
 from exomirkg.publish.products.kgx import BIOLINK_PREFIX, CURIE_COLUMNS, KGX_PREFIXES
 from exomirkg.publish.products.landing import landing_page
+from exomirkg.publish.products.ontology import pylode_html
 from exomirkg.publish.release import ReleaseError, release
 from exomirkg.query.store import EmbeddedStore, RemoteStore
 from exomirkg.ids.prefixes import PrefixRegistry
@@ -69,6 +70,21 @@ def test_the_ontology_documentation_documents_the_released_ontology(dist):
     assert len(terms) > 50
     assert [str(t) for t in terms if str(t) not in html] == []
     assert [str(t) for t in terms if str(ontology.value(t, RDFS.label)) not in html] == []
+    version = str(ontology.value(iri, OWL.versionIRI))
+    assert f'<a href="{version}">{version}</a>' in html, version
+
+
+def test_the_ontology_documentation_shows_the_version_iri_whole(project, tmp_path):
+    """The version IRI lies in the exo: namespace (.../ontology/2027-01-15): pyLODE alone writes it as
+    exo:2027-01-15, linked to a fragment (#2027-01-15) that the page does not have."""
+    ontology = Graph().parse(project.ontology_path)
+    iri, version = URIRef("https://w3id.org/exomir-kg/ontology"), "https://w3id.org/exomir-kg/ontology/2027-01-15"
+    ontology.set((iri, OWL.versionIRI, URIRef(version)))
+    ontology.serialize(tmp_path / "exomir-base.ttl", format="turtle")
+    html = pylode_html(tmp_path / "exomir-base.ttl", "ontpub").decode()
+    entry = re.search(r'owl#versionIRI"[^>]*>Version Iri</a>\s*</dt>\s*<dd>(.*?)</dd>', html, re.DOTALL)
+    assert entry and entry.group(1).strip() == f'<a href="{version}">{version}</a>'
+    assert "exo:2027-01-15" not in html and '"#2027-01-15"' not in html
 
 
 def test_the_landing_page_names_the_version_the_review_and_every_file_with_its_checksum(dist):

@@ -1,4 +1,4 @@
-"""The OWL ontology: metadata, coverage of the curation schema, and HermiT consistency."""
+"""The OWL ontology: metadata, coverage of the curation schema, definitions, and HermiT consistency."""
 from __future__ import annotations
 
 import re
@@ -6,13 +6,14 @@ import shutil
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from exomirkg.curation.schema import CurationSchema
-from exomirkg.ids.namespaces import CLAIM, EXO, VANN
+from exomirkg.ids.namespaces import CLAIM, EXO, OBO, VANN
 from exomirkg.rdf.reasoning import check_consistency, ontology_graph
 
 ONTOLOGY = URIRef("https://w3id.org/exomir-kg/ontology")
+IAO_DEFINITION = OBO["IAO_0000115"]      # the OBO definition property: not this ontology's convention
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,52 @@ def test_every_exo_term_in_the_kg_is_declared(ontology, kg):
     used = {t for q in kg.quads((None, None, None, None)) for t in q[1:3]
             if isinstance(t, URIRef) and str(t).startswith(str(EXO))}
     assert used and used <= declared, used - declared
+
+
+def definition_problems(graph: Graph) -> dict[str, str]:
+    """Each exo term the graph declares (any rdf:type) whose definition breaks the ontology's convention
+    (exactly one non-empty skos:definition in English, no IAO:0000115), by CURIE, with the reason."""
+    problems: dict[str, str] = {}
+    terms = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef) and s.startswith(str(EXO))}
+    for term in sorted(terms):
+        curie = "exo:" + term[len(str(EXO)):]
+        english = [d for d in graph.objects(term, SKOS.definition)
+                   if isinstance(d, Literal) and d.language == "en" and str(d).strip()]
+        if (term, IAO_DEFINITION, None) in graph:
+            problems[curie] = "defined with IAO:0000115; this ontology uses skos:definition"
+        elif not english:
+            problems[curie] = "no skos:definition in English"
+        elif len(english) > 1:
+            problems[curie] = f"{len(english)} English skos:definitions, not one"
+    return problems
+
+
+def test_every_exo_term_has_one_definition(ontology):
+    declared = [s for s in set(ontology.subjects(RDF.type, None)) if str(s).startswith(str(EXO))]
+    assert len(declared) > 100                       # classes, properties and individuals: not a vacuous pass
+    problems = definition_problems(ontology)
+    assert not problems, f"{len(problems)} exo terms lack a proper definition in ontology/exomir.ttl:\n" + \
+        "\n".join(f"  {curie}: {why}" for curie, why in problems.items())
+
+
+def test_the_definition_check_names_each_offending_term():
+    graph = Graph()
+    for term, kind in ((EXO.Defined, OWL.Class), (EXO.Metastasis, OWL.Class), (EXO.notDefined, OWL.ObjectProperty),
+                       (EXO.Upregulated, OWL.NamedIndividual), (EXO.CellLine, OWL.Class),
+                       (EXO.Downregulated, OWL.NamedIndividual), (OBO.GO_0008150, OWL.Class)):
+        graph.add((term, RDF.type, kind))
+    graph.add((EXO.Defined, SKOS.definition, Literal("Defined once.", lang="en")))
+    graph.add((EXO.Metastasis, SKOS.definition, Literal(" ", lang="en")))
+    graph.add((EXO.Upregulated, SKOS.definition, Literal("Higher.", lang="en")))
+    graph.add((EXO.Upregulated, SKOS.definition, Literal("Higher, once more.", lang="en")))
+    graph.add((EXO.CellLine, IAO_DEFINITION, Literal("A line of cells.", lang="en")))
+    graph.add((EXO.Downregulated, SKOS.definition, Literal("Plus bas.", lang="fr")))
+    assert definition_problems(graph) == {          # not exo:Defined, not the GO term (not ours to define)
+        "exo:CellLine": "defined with IAO:0000115; this ontology uses skos:definition",
+        "exo:Downregulated": "no skos:definition in English",
+        "exo:Metastasis": "no skos:definition in English",
+        "exo:Upregulated": "2 English skos:definitions, not one",
+        "exo:notDefined": "no skos:definition in English"}
 
 
 def test_imports_are_generated_with_sources(project):
