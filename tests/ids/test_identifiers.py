@@ -14,15 +14,51 @@ def registry(project) -> PrefixRegistry:
     return PrefixRegistry.load(project.prefixes_path)
 
 
-def test_every_pattern_is_anchored_and_compiles(registry):
+def top_level_alternation(pattern: str) -> bool:
+    """True when ``pattern`` has a ``|`` outside every group and character class: ``^a|b$`` anchors
+    each branch, not the whole (Bioregistry's NCBITaxon pattern ``^(\\d+)|([a-zA-Z_]+)$`` does this)."""
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+def test_every_pattern_is_anchored_as_a_whole_and_compiles(registry):
+    """As Bioregistry's data-integrity tests ask (tests/test_data.py: test_patterns), and stricter:
+    ^ and $ anchor the whole pattern, and the pattern is of a local ID, not of a CURIE."""
     for prefix in registry.prefixes.values():
         assert prefix.pattern.startswith("^") and prefix.pattern.endswith("$"), prefix.prefix
+        assert not top_level_alternation(prefix.pattern), prefix.prefix
+        assert not prefix.pattern.casefold().startswith(f"^{prefix.prefix.casefold()}:"), prefix.prefix
         re.compile(prefix.pattern)
 
 
+def test_the_anchoring_check_catches_a_branch_anchored_pattern():
+    assert top_level_alternation(r"^(\d+)|([a-zA-Z_]+)$")
+    assert not top_level_alternation(r"^((\d+)|([a-zA-Z_]+))$")
+    assert not top_level_alternation(r"^[|a]\|b$")
+
+
 def test_every_example_matches_its_pattern(registry):
+    """As Bioregistry's test_examples and test_curie_patterns: the example matches the whole pattern
+    (re.search with the raw pattern, and fullmatch), and its CURIE parses back to it."""
     for prefix in registry.prefixes.values():
         assert prefix.matches(prefix.example), (prefix.prefix, prefix.example)
+        assert re.search(prefix.pattern, prefix.example), (prefix.prefix, prefix.example)
+        assert registry.parse(f"{prefix.prefix}:{prefix.example}") == Curie(prefix.prefix, prefix.example)
 
 
 def test_canonical_iris_are_obo_purls_identifiers_org_and_doi(registry):

@@ -47,6 +47,7 @@ def test_release_contents(dist):
                 "data/exomir-kg.jsonld", "data/associations.tsv", "data/kgx_nodes.tsv", "data/kgx_edges.tsv",
                 "ontology/exomir-full.ttl", "ontology/exomir-full.owl", "ontology/exomir-base.ttl", "ontology/exomir-base.owl",
                 "shapes/exomir-shapes.ttl", "queries/sparql-examples.ttl", "queries/table-1.rq",
+                "queries/examples/table-1.ttl", "queries/examples/prefixes.ttl",
                 "mappings/exomir-kg.sssom.tsv", "docs/ontology.html", "docs/shapes.html", "metadata/dataset.ttl",
                 "ro-crate-metadata.json", "CITATION.cff", "LICENSE.txt", "SHA256SUMS", "index.html", "CHANGELOG.md",
                 "reports/validation-report.ttl", "reports/query-results.json", "reports/provenance.ttl",

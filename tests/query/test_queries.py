@@ -3,16 +3,18 @@
 Expected answers were written from reading the review, not from the queries' output."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SH
 
 from exomirkg.cli import main
 from exomirkg.ids.namespaces import EXO
-from exomirkg.query.catalogue import SERVICE_LINE, BadParameter, UnknownQuery, examples_graph, find, page_clause, values_line
+from exomirkg.query.catalogue import SERVICE_LINE, BadParameter, UnknownQuery, find, page_clause, values_line
 from exomirkg.query.store import EmbeddedStore
 
 
@@ -69,29 +71,174 @@ def test_both_engines_give_the_same_rows(stores, queries, registry):
         assert results[0] == results[1], name
 
 
-def test_sparql_examples_metadata_is_current_and_passes_the_sib_shape(project, queries):
+SPEX = Namespace("https://purl.expasy.org/sparql-examples/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+BODIES = {"SELECT": (SH.SPARQLSelectExecutable, SH.select), "ASK": (SH.SPARQLAskExecutable, SH.ask),
+          "CONSTRUCT": (SH.SPARQLConstructExecutable, SH.construct), "DESCRIBE": (SPEX.SPARQLDescribeExecutable, SPEX.describe)}
+
+
+def service_endpoints(node) -> set[str]:
+    """The IRIs of every SERVICE clause of a parsed query (rdflib's parse tree)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+    if isinstance(node, CompValue):
+        found = {str(node["term"])} if node.name == "ServiceGraphPattern" else set()
+        return found.union(*(service_endpoints(value) for value in node.values()))
+    if isinstance(node, list | tuple | ParseResults):
+        return set().union(*(service_endpoints(value) for value in node))
+    return set()
+
+
+def sib_problems(graph: Graph) -> list[str]:
+    """What SIB's tester checks beyond its SHACL shapes (sparql-examples-utils: ValidateSparqlExamplesTest):
+    every query body parses, and the SERVICE endpoints it calls are exactly its spex:federatesWith. And
+    what the project adds: each PREFIX of a body is declared, with the same namespace, by its sh:prefixes."""
+    from rdflib.plugins.sparql.parser import parseQuery
+    problems = []
+    for node in sorted(graph.subjects(RDF.type, SH.SPARQLExecutable)):
+        bodies = [str(b) for p in (SH.select, SH.ask, SH.construct, SPEX.describe) for b in graph.objects(node, p)]
+        for body in bodies:
+            try:
+                endpoints = service_endpoints(parseQuery(body))
+            except Exception as error:
+                problems.append(f"{node}: the query does not parse: {error}")
+                continue
+            annotated = {str(e) for e in graph.objects(node, SPEX.federatesWith)}
+            if endpoints != annotated:
+                problems.append(f"{node}: SERVICE {sorted(endpoints)} but spex:federatesWith {sorted(annotated)}")
+            declared = {str(d.value(SH.prefix)): str(d.value(SH.namespace))
+                        for declarations in graph.objects(node, SH.prefixes)
+                        for d in (graph.resource(x) for x in graph.objects(declarations, SH.declare))}
+            for prefix, namespace in re.findall(r"(?im)^\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>", body):
+                if declared.get(prefix) != namespace:
+                    problems.append(f"{node}: PREFIX {prefix}: <{namespace}> is not declared so by its sh:prefixes")
+    return problems
+
+
+def test_sparql_examples_are_one_current_file_per_query_in_the_sib_form(project, queries):
+    """queries/examples/ holds NAME.ttl for every stored query and prefixes.ttl, nothing else, each as
+    the build writes it; each file parses alone and says what its .rq header and text say; the union
+    queries/sparql-examples.ttl is the prefixes file followed by every query's file."""
+    from exomirkg.query.catalogue import example_turtle, prefixes_turtle, union_turtle
+    folder = project.queries_dir / "examples"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{name}.ttl" for name in queries] + ["prefixes.ttl"])
+    assert (folder / "prefixes.ttl").read_text(encoding="utf-8") == prefixes_turtle(queries)
+    assert (project.queries_dir / "sparql-examples.ttl").read_text(encoding="utf-8") == union_turtle(queries)
+    for name, query in queries.items():
+        text = (folder / f"{name}.ttl").read_text(encoding="utf-8")
+        assert text == example_turtle(query), f"queries/examples/{name}.ttl is stale: run exomirkg build"
+        graph = Graph().parse(data=text, format="turtle")
+        node = URIRef(f"https://w3id.org/exomir-kg/queries/{name}")
+        assert set(graph.subjects(RDF.type, SH.SPARQLExecutable)) == {node}
+        kind, body = BODIES[query.form]
+        assert set(graph.objects(node, RDF.type)) == {SH.SPARQLExecutable, kind}, name
+        assert list(graph.objects(node, body)) == [Literal(query.body)] and query.body.lstrip().startswith("PREFIX"), name
+        assert "# title:" not in query.body and query.body in query.text
+        assert list(graph.objects(node, RDFS.comment)) == [Literal(query.question, lang="en")]
+        assert sorted(map(str, graph.objects(node, SCHEMA.keywords))) == sorted(query.keywords)
+        assert list(graph.objects(node, SCHEMA.target)) == [URIRef(query.target)]
+        assert {str(e) for e in graph.objects(node, SPEX.federatesWith)} == set(query.federated)
+        assert len(list(graph.objects(node, SH.prefixes))) == 1
+    assert {q.target for q in queries.values()} == {"https://w3id.org/exomir-kg/sparql", "http://127.0.0.1:7878/query"}
+    assert queries["federated-claims-for-mir-gene"].target == "http://127.0.0.1:7878/query"   # it runs on the other KG
+
+
+def sib_graph(project, name: str) -> Graph:
+    """One example file read with the prefixes file, as SIB's tools read an example of a project
+    (Converter: the example, then the prefixes; convertToOneTurtle.sh: concatenated)."""
+    folder = project.queries_dir / "examples"
+    return Graph().parse(data=(folder / "prefixes.ttl").read_text(encoding="utf-8") + "\n"
+                         + (folder / f"{name}.ttl").read_text(encoding="utf-8"), format="turtle")
+
+
+def test_every_example_file_passes_the_sib_shapes_and_checks(project, queries):
     import pyshacl
-    committed = Graph().parse(project.queries_dir / "sparql-examples.ttl")
-    assert len(committed) == len(examples_graph(queries))
-    assert set(committed) == set(examples_graph(queries))
     shapes = Graph().parse(project.root / "shapes" / "sparql-examples-shapes.ttl")
-    conforms, _, text = pyshacl.validate(committed, shacl_graph=shapes)
+    for name in queries:
+        graph = sib_graph(project, name)
+        conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes)
+        assert conforms, (name, text)
+        assert sib_problems(graph) == [], name
+    union = Graph().parse(project.queries_dir / "sparql-examples.ttl")
+    assert len(set(union.subjects(RDF.type, SH.SPARQLExecutable))) == len(queries)
+    assert len(set(union.objects(None, SH.prefixes))) == 1          # one prefixes node for all
+    conforms, _, text = pyshacl.validate(union, shacl_graph=shapes)
     assert conforms, text
+    assert sib_problems(union) == []
 
 
-def test_sib_shape_catches_stray_whitespace_and_missing_target(project, queries):
+def _broken(project, name: str, change) -> Graph:
+    graph = sib_graph(project, name)
+    node = URIRef(f"https://w3id.org/exomir-kg/queries/{name}")
+    change(graph, node)
+    return graph
+
+
+@pytest.mark.parametrize("what, change", [
+    ("stray whitespace", lambda g, n: g.add((n, SCHEMA.keywords, Literal(" apoptosis")))),
+    ("one-character keyword", lambda g, n: g.add((n, SCHEMA.keywords, Literal("a")))),
+    ("keyword typo", lambda g, n: g.add((n, SCHEMA.keyword, Literal("apoptosis")))),
+    ("no target", lambda g, n: g.remove((n, SCHEMA.target, None))),
+    ("no comment", lambda g, n: g.remove((n, RDFS.comment, None))),
+    ("comment without language", lambda g, n: (g.remove((n, RDFS.comment, None)), g.add((n, RDFS.comment, Literal("x"))))),
+    ("two bodies", lambda g, n: g.add((n, SH.ask, Literal("ASK {}")))),
+    ("no body", lambda g, n: g.remove((n, SH.select, None))),
+    ("body of another form", lambda g, n: g.remove((n, RDF.type, SH.SPARQLSelectExecutable))),
+    ("no prefixes", lambda g, n: g.remove((n, SH.prefixes, None))),
+    ("prefixes declare nothing", lambda g, n: g.remove((None, SH.declare, None))),
+])
+def test_sib_shapes_catch_each_broken_example(project, what, change):
     import pyshacl
-    from rdflib import Literal
-    from rdflib.namespace import Namespace
-    schema = Namespace("https://schema.org/")
-    graph = examples_graph(queries)
-    node = next(iter(graph.subjects(schema.target, None)))
-    graph.add((node, schema.keywords, Literal(" apoptosis")))
-    graph.remove((node, schema.target, None))
     shapes = Graph().parse(project.root / "shapes" / "sparql-examples-shapes.ttl")
-    conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes)
-    assert not conforms
-    assert len(list(report.subjects(None, None))) > 0
+    conforms, report, _ = pyshacl.validate(_broken(project, "targets-of-mirna", change), shacl_graph=shapes)
+    assert not conforms, what
+    assert len(list(report.subjects(SH.resultSeverity, SH.Violation))) > 0
+
+
+def test_sib_checks_catch_unannotated_services_undeclared_prefixes_and_bad_queries(project):
+    name = "federated-wikidata-mirnas"
+    node = URIRef(f"https://w3id.org/exomir-kg/queries/{name}")
+    assert sib_problems(sib_graph(project, name)) == []
+    graph = _broken(project, name, lambda g, n: g.remove((n, SPEX.federatesWith, None)))
+    assert sib_problems(graph) == [f"{node}: SERVICE ['https://query.wikidata.org/sparql'] but spex:federatesWith []"]
+    graph = _broken(project, name, lambda g, n: g.add((n, SPEX.federatesWith, URIRef("https://sparql.uniprot.org/sparql"))))
+    assert len(sib_problems(graph)) == 1
+    graph = _broken(project, name, lambda g, n: g.remove((None, SH.prefix, Literal("wdt"))))
+    assert sib_problems(graph) == [f"{node}: PREFIX wdt: <http://www.wikidata.org/prop/direct/> is not declared so by its sh:prefixes"]
+    graph = _broken(project, name, lambda g, n: (g.remove((n, SH.select, None)), g.add((n, SH.select, Literal("SELECT WHERE {")))))
+    problems = sib_problems(graph)
+    assert len(problems) == 1 and problems[0].startswith(f"{node}: the query does not parse")
+
+
+def test_build_writes_the_examples_and_removes_a_gone_query(project, tmp_path):
+    """write_examples makes queries/examples/ from the .rq files alone, and a query's file goes with it."""
+    import shutil
+
+    from exomirkg.query.catalogue import write_examples
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    for name in ("targets-of-mirna", "federated-wikidata-mirnas"):
+        shutil.copy(project.queries_dir / f"{name}.rq", folder)
+    write_examples(folder)
+    assert sorted(p.name for p in (folder / "examples").iterdir()) == [
+        "federated-wikidata-mirnas.ttl", "prefixes.ttl", "targets-of-mirna.ttl"]
+    (folder / "federated-wikidata-mirnas.rq").unlink()
+    write_examples(folder)
+    assert sorted(p.name for p in (folder / "examples").iterdir()) == ["prefixes.ttl", "targets-of-mirna.ttl"]
+    assert "wdt" not in (folder / "examples" / "prefixes.ttl").read_text()
+
+
+def test_a_prefix_bound_to_two_namespaces_is_an_error(project, tmp_path):
+    from exomirkg.errors import ExomirError
+    from exomirkg.query.catalogue import write_examples
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    text = (project.queries_dir / "targets-of-mirna.rq").read_text()
+    (folder / "a.rq").write_text(text)
+    (folder / "b.rq").write_text(text.replace("PREFIX exo: <https://w3id.org/exomir-kg/ontology/>",
+                                              "PREFIX exo: <http://example.org/other/>"))
+    with pytest.raises(ExomirError, match="one prefix, one namespace"):
+        write_examples(folder)
 
 
 def test_unknown_query_and_bad_parameters_list_the_valid_ones(project, queries, registry):

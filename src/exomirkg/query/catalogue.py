@@ -10,7 +10,9 @@ Each ``queries/NAME.rq`` starts with comment lines that describe it::
 A parameter is a ``VALUES ?var { default }`` line inside the query: the stored query runs as it
 is with its default, and ``--param name=value`` replaces the default (``*`` means any value:
 ``UNDEF``). A parameter whose variable is ``SERVICE`` sets the endpoint of the query's SERVICE
-clause; a ``# federates: URL`` line names each endpoint a federated query calls. The text that runs is plain SPARQL 1.1 that any store accepts. Kinds: ``literal`` (a
+clause; a ``# federates: URL`` line names each endpoint a federated query calls, and a ``# target: URL``
+line the endpoint the query runs on when that is not this KG's (a query asked from another KG). The
+text that runs is plain SPARQL 1.1 that any store accepts. Kinds: ``literal`` (a
 string), ``integer``, ``curie`` (expanded with ontology/prefixes.tsv), ``iri`` and ``claim`` (a claim
 id such as C131, expanded to the claim's IRI).
 
@@ -19,8 +21,15 @@ size (the query's ``LIMIT n``; ``*`` removes it: every answer), one whose variab
 the answers skipped (``OFFSET n``). The page is the first answers the store finds, sorted by the
 query's ORDER BY; :meth:`StoredQuery.next_page` says which parameters ask for the next one.
 
-The same headers give the queries' metadata in the SIB sparql-examples form
-(``queries/sparql-examples.ttl``, written by :func:`write_examples`).
+The same headers give the queries' metadata in the form the SIB sparql-examples project publishes
+(github.com/sib-swiss/sparql-examples), written by :func:`write_examples`: one Turtle file per query,
+``queries/examples/NAME.ttl`` (``sh:SPARQLExecutable`` and its ``sh:SPARQLSelectExecutable``/...
+subclass, the English ``rdfs:comment``, the query in ``sh:select``/``sh:ask``/``sh:construct``/
+``spex:describe``, ``schema:keywords``, ``schema:target``, ``spex:federatesWith`` for each SERVICE
+endpoint, ``sh:prefixes _:sparql_examples_prefixes``), the prefix declarations that blank node names
+(``queries/examples/prefixes.ttl``, ``sh:declare``/``sh:prefix``/``sh:namespace``), and their union
+(``queries/sparql-examples.ttl``: the prefixes file followed by every query's file, one Turtle
+document in which the blank node is one node; what an endpoint loads and the server serves).
 """
 from __future__ import annotations
 
@@ -29,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import SH, XSD
 
 from ..errors import ExomirError
 from ..ids.namespaces import BASE, CLAIM, EXO
@@ -37,8 +46,13 @@ from ..ids.prefixes import PrefixRegistry
 from .parameters import PARAM_KINDS, BadParameter, Lookup, Parameter, sparql_values, term_iri
 
 SCHEMA = Namespace("https://schema.org/")
+SPEX = Namespace("https://purl.expasy.org/sparql-examples/ontology#")
 EXAMPLES = Namespace(BASE + "queries/")
 ENDPOINT = URIRef(BASE + "sparql")
+EXAMPLES_FOLDER = "examples"            # queries/examples/NAME.ttl and queries/examples/prefixes.ttl
+EXAMPLES_UNION = "sparql-examples.ttl"  # queries/sparql-examples.ttl
+PREFIXES_FILE = "prefixes.ttl"
+PREFIXES_NODE = "_:sparql_examples_prefixes"   # SIB's label: every example file names the same blank node
 PAGE_CLAUSES = ("LIMIT", "OFFSET")
 
 
@@ -56,6 +70,17 @@ class StoredQuery:
     parameters: tuple[Parameter, ...]
     text: str
     federated: tuple[str, ...] = ()
+    target: str = str(ENDPOINT)
+
+    @property
+    def body(self) -> str:
+        """The query without its header (the ``# key: value`` lines it starts with): what the
+        sparql-examples metadata holds in ``sh:select`` and the like."""
+        lines = self.text.splitlines(keepends=True)
+        start = 0
+        while start < len(lines) and HEADER_LINE.match(lines[start]):
+            start += 1
+        return "".join(lines[start:])
 
     @property
     def form(self) -> str:
@@ -177,6 +202,7 @@ def _splice(text: str, match: re.Match[str], replacement: str) -> str:
 
 
 SERVICE_LINE = re.compile(r"SERVICE\s+(SILENT\s+)?<[^>]*>", re.IGNORECASE)
+HEADER_LINE = re.compile(r"#\s*(\w+):\s*(.*)$")
 
 
 def page_clause(clause: str) -> re.Pattern[str]:
@@ -196,7 +222,7 @@ def read_query(path: Path) -> StoredQuery:
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        match = re.match(r"#\s*(\w+):\s*(.*)$", line)
+        match = HEADER_LINE.match(line)
         if match:
             header.setdefault(match.group(1), []).append(match.group(2).strip())
     for key in ("title", "question", "keywords"):
@@ -214,7 +240,8 @@ def read_query(path: Path) -> StoredQuery:
         name=path.stem, path=path, title=header["title"][0], question=header["question"][0],
         keywords=tuple(k.strip() for k in header["keywords"][0].split(",") if k.strip()),
         parameters=tuple(params), text=text,
-        federated=tuple(header.get("federates", [])))
+        federated=tuple(header.get("federates", [])),
+        target=header.get("target", [str(ENDPOINT)])[0])
 
 
 def catalogue(folder: Path) -> dict[str, StoredQuery]:
@@ -255,37 +282,103 @@ def ad_hoc(text: str) -> StoredQuery:
     return StoredQuery("stdin", Path("-"), "ad-hoc query", "ad-hoc query", (), (), text)
 
 
-def examples_graph(queries: dict[str, StoredQuery]) -> Graph:
-    """The queries as SIB sparql-examples: sh:SPARQLExecutable with comment, keywords and target."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    graph.bind("schema", SCHEMA)
-    graph.bind("ex", EXAMPLES)
-    graph.bind("exo", EXO)
-    body = {"SELECT": (SH.SPARQLSelectExecutable, SH.select), "ASK": (SH.SPARQLAskExecutable, SH.ask),
-            "CONSTRUCT": (SH.SPARQLConstructExecutable, SH.construct),
-            "DESCRIBE": (SH.SPARQLExecutable, URIRef(str(SH) + "describe"))}
+BODY = {"SELECT": ("sh:SPARQLSelectExecutable", "sh:select"), "ASK": ("sh:SPARQLAskExecutable", "sh:ask"),
+        "CONSTRUCT": ("sh:SPARQLConstructExecutable", "sh:construct"),
+        "DESCRIBE": ("spex:SPARQLDescribeExecutable", "spex:describe")}
+"""Each query form's SHACL (or, for DESCRIBE, which SHACL lacks, SIB's spex:) class and property."""
+
+TURTLE_PREFIXES = {"ex": str(EXAMPLES), "exo": str(EXO), "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                   "schema": str(SCHEMA), "sh": str(SH), "spex": str(SPEX)}
+
+
+def _prologue(prefixes: dict[str, str]) -> str:
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in sorted(prefixes.items()))
+
+
+def example_turtle(query: StoredQuery) -> str:
+    """One query's file in the SIB form (``queries/examples/NAME.ttl``)."""
+    if query.form not in BODY:
+        raise ExomirError(f"{query.path}: not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    kind, prop = BODY[query.form]
+    node = f"ex:{query.name}" if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", query.name) else EXAMPLES[query.name].n3()
+    lines = [f"{node} a sh:SPARQLExecutable,\n        {kind} ;",
+             f"    rdfs:label {Literal(query.title, lang='en').n3()} ;",
+             f"    rdfs:comment {Literal(query.question, lang='en').n3()} ;",
+             f"    sh:prefixes {PREFIXES_NODE} ;",
+             f"    {prop} {Literal(query.body).n3()} ;"]
+    if query.keywords:
+        lines.append(f"    schema:keywords {', '.join(Literal(k).n3() for k in query.keywords)} ;")
+    lines.append(f"    schema:target {URIRef(query.target).n3()} ;")
+    lines.extend(f"    spex:federatesWith {URIRef(endpoint).n3()} ;" for endpoint in query.federated)
+    lines.extend(f"    exo:queryParameter {Literal(describe_parameter(p)).n3()} ;" for p in query.parameters)
+    lines[-1] = lines[-1][:-2] + " ."
+    return (f"# Written by `exomirkg build` from queries/{query.path.name}: edit that file, not this one.\n"
+            + _prologue(TURTLE_PREFIXES) + "\n" + "\n".join(lines) + "\n")
+
+
+def describe_parameter(param: Parameter) -> str:
+    return f"{param.name} ({param.kind}, binds {param.variable}): {param.description}; e.g. {param.example}"
+
+
+def declared_prefixes(query: StoredQuery) -> dict[str, str]:
+    """The ``PREFIX p: <ns>`` declarations of the query's text."""
+    return dict(re.findall(r"(?im)^\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>", query.body))
+
+
+def prefixes_turtle(queries: dict[str, StoredQuery]) -> str:
+    """``queries/examples/prefixes.ttl``: every prefix the queries declare, as SHACL prefix declarations
+    of the blank node that each example's ``sh:prefixes`` names (as SIB's ``examples/prefixes.ttl``).
+    A prefix that two queries bind to different namespaces is an error."""
+    declared: dict[str, tuple[str, str]] = {}
     for query in queries.values():
-        node = EXAMPLES[query.name]
-        kind, prop = body[query.form]
-        graph.add((node, RDF.type, SH.SPARQLExecutable))
-        graph.add((node, RDF.type, kind))
-        graph.add((node, RDFS.label, Literal(query.title, lang="en")))
-        graph.add((node, RDFS.comment, Literal(query.question, lang="en")))
-        graph.add((node, prop, Literal(query.text)))
-        graph.add((node, SCHEMA.target, ENDPOINT))
-        for endpoint in query.federated:
-            graph.add((node, SCHEMA.target, URIRef(endpoint)))
-        for keyword in query.keywords:
-            graph.add((node, SCHEMA.keywords, Literal(keyword)))
-        for param in query.parameters:
-            graph.add((node, EXO.queryParameter, Literal(
-                f"{param.name} ({param.kind}, binds {param.variable}): {param.description}; e.g. {param.example}")))
-    return graph
+        for prefix, namespace in declared_prefixes(query).items():
+            if not prefix:
+                raise ExomirError(f"{query.path}: the empty prefix cannot be declared for the sparql-examples; name it")
+            if prefix in declared and declared[prefix][0] != namespace:
+                raise ExomirError(f"{query.path}: PREFIX {prefix}: <{namespace}> but {declared[prefix][1]} "
+                                  f"declares <{declared[prefix][0]}>; one prefix, one namespace across the stored queries")
+            declared.setdefault(prefix, (namespace, query.path.name))
+    out = ["# Written by `exomirkg build` from the PREFIX lines of queries/*.rq.",
+           _prologue({"owl": "http://www.w3.org/2002/07/owl#", "rdfs": TURTLE_PREFIXES["rdfs"], "sh": str(SH),
+                      "xsd": str(XSD)}),
+           f"{PREFIXES_NODE} a owl:Ontology ;",
+           f"    rdfs:comment {Literal('The prefixes that the stored SPARQL queries of exomir-kg declare.', lang='en').n3()} ;",
+           "    owl:imports sh: ."]
+    for prefix, (namespace, _) in sorted(declared.items()):
+        label = "_:prefix_" + prefix
+        out += ["", f"{PREFIXES_NODE} sh:declare {label} .",
+                f"{label} sh:prefix {Literal(prefix).n3()} ;",
+                f"    sh:namespace {Literal(namespace).n3()}^^xsd:anyURI ."]
+    return "\n".join(out) + "\n"
+
+
+def union_turtle(queries: dict[str, StoredQuery]) -> str:
+    """``queries/sparql-examples.ttl``: the prefixes file, then every query's file (as SIB's
+    ``convertToOneTurtle.sh`` concatenates them): one Turtle document, so that every example's
+    ``sh:prefixes`` is the one node that declares the prefixes."""
+    return "\n".join([prefixes_turtle(queries), *(example_turtle(q) for _, q in sorted(queries.items()))])
+
+
+def examples_graph(queries: dict[str, StoredQuery]) -> Graph:
+    """The queries' sparql-examples metadata, prefix declarations included, as one graph."""
+    return Graph().parse(data=union_turtle(queries), format="turtle")
 
 
 def write_examples(folder: Path) -> Path:
-    """Write ``sparql-examples.ttl`` next to the queries."""
-    path = folder / "sparql-examples.ttl"
-    path.write_text(examples_graph(catalogue(folder)).serialize(format="turtle"), encoding="utf-8")
+    """Write ``examples/NAME.ttl`` for every query and ``examples/prefixes.ttl`` (removing the file of a
+    query that is gone), and their union ``sparql-examples.ttl``, next to the queries; returns the union."""
+    queries = catalogue(folder)
+    examples = folder / EXAMPLES_FOLDER
+    examples.mkdir(exist_ok=True)
+    wanted = {f"{name}.ttl": example_turtle(query) for name, query in queries.items()}
+    if PREFIXES_FILE in wanted:
+        raise ExomirError(f"a stored query cannot be named {PREFIXES_FILE[:-4]!r}: its file would be the prefixes file")
+    wanted[PREFIXES_FILE] = prefixes_turtle(queries)
+    for stale in examples.glob("*.ttl"):
+        if stale.name not in wanted:
+            stale.unlink()
+    for name, text in wanted.items():
+        (examples / name).write_text(text, encoding="utf-8")
+    path = folder / EXAMPLES_UNION
+    path.write_text(union_turtle(queries), encoding="utf-8")
     return path

@@ -58,7 +58,7 @@ PRODUCTS: tuple[Product, ...] = (
     Product("ontology", tuple(f"ontology/exomir-{part}.{suffix}" for part in ("base", "full") for suffix in ("ttl", "owl")),
             ontology_files),
     Product("shapes", ("shapes/*.ttl",), shapes),
-    Product("queries", ("queries/*.rq", "queries/*.ttl"), queries),
+    Product("queries", ("queries/*.rq", "queries/*.ttl", "queries/examples/*.ttl"), queries),
     Product("docs", ("docs/ontology.html", "docs/shapes.html"), docs),                        # reads the ontology's
     Product("figure", ("figure/network.dot", "figure/network.svg", "figure/network.png"), network_figure),
     Product("validation", ("reports/validation-report.ttl",), validation_report),

@@ -66,10 +66,14 @@ def shapes(ctx: ReleaseContext) -> Files:
 
 
 def queries(ctx: ReleaseContext) -> Files:
-    """The stored queries (``.rq``) and their sparql-examples metadata (``.ttl``), verbatim."""
+    """The stored queries (``.rq``) and their sparql-examples metadata (``sparql-examples.ttl``, and one
+    file per query with the prefixes file in ``examples/``), verbatim."""
     folder = ctx.project.queries_dir
-    return {f"queries/{path.name}": path.read_bytes() for path in (sorted(folder.iterdir()) if folder.is_dir() else [])
-            if path.suffix in (".rq", ".ttl")}
+    if not folder.is_dir():
+        return {}
+    files = [path for path in sorted(folder.iterdir()) if path.suffix in (".rq", ".ttl")]
+    files += sorted((folder / "examples").glob("*.ttl"))
+    return {f"queries/{path.relative_to(folder).as_posix()}": path.read_bytes() for path in files if path.is_file()}
 
 
 def docs(ctx: ReleaseContext) -> Files:
