@@ -82,3 +82,15 @@ def test_list_shows_each_parameters_default_as_it_would_be_typed(project):
     assert "--param process=...  the process, a GO term" in result.output and "(default: GO:0006915)" in result.output
     assert "(default: miR-210)" in result.output and "(default: C131)" in result.output
     assert "(default: *)" in result.output
+
+
+@pytest.mark.parametrize("gene", ["exo:a b", "GO:<script>", "HGNC:abc", "HGNC:9588> } ?s ?p ?o {"])
+def test_a_value_that_is_no_identifier_of_its_prefix_is_refused_not_a_crash(store, queries, registry, gene):
+    with pytest.raises(BadParameter, match="does not match the .* pattern|is not an IRI"):
+        queries["mirnas-targeting-gene"].bind({"gene": gene}, registry, store.query)
+
+
+def test_a_label_of_several_terms_names_the_one_the_query_uses_there(store, queries, registry):
+    assert answers(store, queries, registry, "biomarker-performance", "useLabel", use="prognosis") == {"prognosis"}
+    text = queries["mirnas-affecting-process"].bind({"process": "prognosis"}, registry, store.query)
+    assert "VALUES ?process { <https://w3id.org/exomir-kg/ontology/Prognosis> }" in text

@@ -121,3 +121,31 @@ def test_dereferenced_turtle_and_trig_declare_the_kgs_prefixes(site):
     from exomirkg.nanopub import check
     [report] = check(trig)
     assert report.valid
+
+
+def test_search_matches_every_word_says_when_it_shows_less_and_only_real_claim_ids(site):
+    status, html = get(site, "/search", q="miR-92b NK-92")
+    assert status == 200 and ">C112</a>" not in html and "Exosomal miR-92b lowers the expression of CD69 in NK-92" in html
+    status, html = get(site, "/search", q="exosomal")
+    assert re.search(r"50 of \d+ shown", html)
+    assert "/claim/C9999" not in get(site, "/search", q="C9999")[1]
+
+
+def test_an_empty_answer_on_the_query_page_says_which_value_matches_nothing(site):
+    status, html = get(site, "/query", name="biomarker-performance", use="exo:NoSuchUse")
+    assert status == 200 and "use=exo:NoSuchUse matches nothing in the KG" in html
+    status, html = get(site, "/query", name="mirnas-targeting-gene", gene="exo:a b")
+    assert status == 400 and "does not match the exo pattern" in html
+
+
+def test_claims_by_a_prefixed_type_and_the_dataset_iri_leads_to_its_description(site):
+    status, html = get(site, "/claims", type="exo:TargetClaim")
+    assert status == 200 and html.count('<a href="/claim/') == 10
+    request = urllib.request.Request(site + "/dataset")
+    opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
+                                              {"redirect_request": lambda *a, **k: None}))
+    try:
+        opener.open(request, timeout=30)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 303 and error.headers["Location"] == "/.well-known/void"

@@ -145,7 +145,7 @@ class StoredQuery:
                 terms[name] = (param, [term_iri(Parameter(param.name, param.variable, "iri", "", param.example),
                                                 raw, prefixes)])
             else:
-                terms[name] = (param, ["UNDEF"] if raw == "*" else sparql_values(param, raw, prefixes, lookup))
+                terms[name] = (param, ["UNDEF"] if raw == "*" else sparql_values(param, raw, prefixes, lookup, self.text))
         return terms
 
     def bind(self, values: dict[str, str], prefixes: PrefixRegistry, lookup: Lookup | None = None) -> str:

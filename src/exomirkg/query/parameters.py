@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..errors import ExomirError, IdentifierError
+from ..errors import ExomirError, IdentifierError, UnknownPrefix
 from ..ids.namespaces import CLAIM, EXO, RDFS
 from ..ids.prefixes import PrefixRegistry
 from .store import QueryResult
@@ -50,7 +50,8 @@ class Parameter:
     example: str
 
 
-def sparql_values(param: Parameter, raw: str, prefixes: PrefixRegistry, lookup: Lookup | None = None) -> list[str]:
+def sparql_values(param: Parameter, raw: str, prefixes: PrefixRegistry, lookup: Lookup | None = None,
+                  query_text: str = "") -> list[str]:
     """The SPARQL terms that ``raw`` stands for (one, or a miRNA's several names)."""
     if param.kind == "literal":
         return [str(ox.Literal(raw))]
@@ -64,31 +65,53 @@ def sparql_values(param: Parameter, raw: str, prefixes: PrefixRegistry, lookup: 
         return [f"<{CLAIM}{raw}>"]
     if param.kind == "mirna":
         return [str(ox.Literal(name)) for name in mirna_names(param, raw, lookup)]
-    return [term_iri(param, raw, prefixes, lookup)]
+    return [term_iri(param, raw, prefixes, lookup, predicates_of(param.variable, query_text))]
 
 
-def term_iri(param: Parameter, raw: str, prefixes: PrefixRegistry, lookup: Lookup | None = None) -> str:
-    """``<iri>`` of a CURIE, an absolute IRI or (with ``lookup``) a label; :class:`BadParameter` otherwise."""
+def predicates_of(variable: str, query_text: str) -> list[str]:
+    """The IRIs of the predicates whose object is ``variable`` in ``query_text`` (``exo:biomarkerUse ?use``,
+    ``rdfs:subClassOf* ?process``): what a label must name there, when several terms share it."""
+    declared = dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", query_text))
+    found = []
+    for name in re.findall(r"(<[^>\s]+>|[A-Za-z][\w-]*:[\w-]+)[*+?]?\s+" + re.escape(variable) + r"\b", query_text):
+        if name.startswith("<"):
+            found.append(name[1:-1])
+        elif name.split(":", 1)[0] in declared:
+            prefix, local = name.split(":", 1)
+            found.append(declared[prefix] + local)
+    return sorted(set(found))
+
+
+def term_iri(param: Parameter, raw: str, prefixes: PrefixRegistry, lookup: Lookup | None = None,
+             predicates: list[str] | None = None) -> str:
+    """``<iri>`` of a CURIE, an absolute IRI or (with ``lookup``) a label; :class:`BadParameter` otherwise.
+    A label of several terms names the one used with ``predicates`` (the query's), else the one claims use."""
     prefix, colon, local = raw.partition(":")
     if colon and not local.startswith("//"):
         try:
-            return str(ox.NamedNode(prefixes.iri(prefixes.parse(raw))))
-        except IdentifierError as parse_error:
+            return _named(param, prefixes.iri(prefixes.parse(raw)))
+        except UnknownPrefix as unknown:
             try:
                 expanded = prefixes.uri_prefix(prefix) + local      # a project namespace: exo:, claim:...
             except IdentifierError:
                 if param.kind == "curie" or lookup is None:
-                    raise BadParameter(f"parameter {param.name!r}: {parse_error}") from parse_error
+                    raise BadParameter(f"parameter {param.name!r}: {unknown}") from unknown
             else:
-                return str(ox.NamedNode(expanded))
+                return _named(param, expanded)
+        except IdentifierError as malformed:                       # a registered prefix, an ID off its pattern
+            raise BadParameter(f"parameter {param.name!r}: {malformed}") from malformed
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", raw):
-        try:
-            return str(ox.NamedNode(raw))
-        except ValueError as error:
-            raise BadParameter(f"parameter {param.name!r}: {raw!r} is not an IRI ({error})") from None
+        return _named(param, raw)
     if lookup is None:
         raise BadParameter(f"parameter {param.name!r} must be a CURIE such as {param.example} or an IRI, not {raw!r}")
     found = labelled(raw, lookup)
+    if len(found) > 1 and predicates:    # several terms share the label: the one used where the query uses it
+        used = _iris(lookup(USED_WITH.replace("{terms}", " ".join(f"<{iri}>" for iri in found))
+                            .replace("{predicates}", " ".join(f"<{iri}>" for iri in predicates))))
+        found = used if len(used) == 1 else found
+    if len(found) > 1:                   # or the one claims use, if that settles it
+        used = _iris(lookup(USED_BY_CLAIMS.replace("{terms}", " ".join(f"<{iri}>" for iri in found))))
+        found = used if len(used) == 1 else found
     if len(found) == 1:
         return f"<{found[0]}>"
     if not found:
@@ -107,6 +130,16 @@ LABELLED_ANY_CASE = f"""SELECT DISTINCT ?term WHERE {{
   VALUES ?text {{ {{text}} }}
   ?term <{RDFS.label}>|<{EXO.textName}> ?label . FILTER(isIRI(?term) && LCASE(STR(?label)) = ?text)
 }} ORDER BY ?term LIMIT 50"""
+
+
+USED_WITH = """SELECT DISTINCT ?term WHERE {
+  VALUES ?term { {terms} } VALUES ?p { {predicates} }
+  { ?s ?p ?term } UNION { ?term ?p ?o }
+}"""
+USED_BY_CLAIMS = f"""SELECT DISTINCT ?term WHERE {{
+  VALUES ?term {{ {{terms}} }}
+  ?claim ?p ?term . ?claim a ?type . ?type <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{EXO.Claim}> .
+}}"""
 
 
 def labelled(text: str, lookup: Lookup) -> list[str]:
@@ -159,6 +192,14 @@ def unmatched(parameters: dict[str, tuple[Parameter, list[str]]], lookup: Lookup
         if not lookup(OCCURS.replace("{values}", " ".join(terms))).rows:
             missing.append(name)
     return missing
+
+
+def _named(param: Parameter, iri: str) -> str:
+    """``<iri>`` written by pyoxigraph; :class:`BadParameter` when it is not an IRI (a space, ``<``, ``"``)."""
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as error:
+        raise BadParameter(f"parameter {param.name!r}: {iri!r} is not an IRI ({error})") from None
 
 
 def _iris(result: QueryResult) -> list[str]:

@@ -6,38 +6,50 @@ import re
 
 from ..ids.namespaces import CLAIM
 from ..query.store import Term
-from .page_queries import PREFIXES, Runner, column, rows, text_of
+from .page_queries import PREFIXES, Runner, column, known, rows, text_of
 
 CLAIM_ID = re.compile(r"C\d{3,}")
-SEARCH = PREFIXES + """SELECT DISTINCT ?q ?hit ?label WHERE {
-    ?hit rdfs:label|exo:textName ?l . FILTER(isIRI(?hit) && CONTAINS(LCASE(STR(?l)), ?q)) BIND(STR(?l) AS ?label)
-} ORDER BY STRLEN(?label) ?label LIMIT 400"""
+MAX_WORDS = 5
+HIDDEN = ("/np/", "/graph/", "/quote/", "/panel/", "/edge/")
+SEARCH = PREFIXES + """SELECT DISTINCT {projected} ?hit ?label WHERE {{
+    ?hit rdfs:label|exo:textName ?l . BIND(LCASE(STR(?l)) AS ?text)
+    FILTER(isIRI(?hit) {words} {hidden}) BIND(STR(?l) AS ?label)
+}} ORDER BY STRLEN(?label) ?label LIMIT 5000"""
 SEARCH_KINDS = (("claim", "claims"), ("mirbase", "miRNAs"), ("hgnc", "genes"), ("GO_", "processes and pathways"),
                 ("ontology/", "phenotypes and other terms"), ("CL_", "cell types"), ("cellosaurus", "cell lines"),
                 ("MONDO_", "diseases"), ("UBERON_", "tissues and biofluids"), ("reference/", "references"),
                 ("CHEBI_", "drugs"))
 """(a part of the IRI, the heading its hits go under), in the order shown."""
-HIDDEN = ("/np/", "/graph/", "/quote/", "/panel/")
 
 
-def search(run: Runner, text: str, limit: int = 50) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(heading, [(IRI, label)]) of the KG's terms whose label or review name contains ``text`` (any
-    case), claims by id or sentence, at most ``limit`` per heading; ``text`` is bound, never spliced."""
-    query = text.strip().lower()
-    if not query:
+def search(run: Runner, text: str, limit: int = 50) -> list[tuple[str, list[tuple[str, str]], int]]:
+    """(heading, [(IRI, label)] (at most ``limit``), how many matched) of the KG's terms and claims whose
+    label, review name or sentence contains every word of ``text`` (any case, at most :data:`MAX_WORDS`
+    words), and the claim a claim id names. The words are bound literals, never query text."""
+    words = text.lower().split()[:MAX_WORDS]
+    if not words:
         return []
     hits: dict[str, dict[str, str]] = {heading: {} for _, heading in SEARCH_KINDS}
+    counts: dict[str, int] = dict.fromkeys(hits, 0)
     claim = CLAIM_ID.fullmatch(text.strip().upper())
-    if claim:
+    if claim and known(run, f"{CLAIM}{claim.group(0)}"):
         hits["claims"][f"{CLAIM}{claim.group(0)}"] = claim.group(0)
-    for iri, found in column(rows(run, SEARCH, literals={"q": query}), "hit", "label"):
+        counts["claims"] += 1
+    variables = [f"q{n}" for n in range(len(words))]
+    query = SEARCH.format(projected=" ".join(f"?{v}" for v in variables),
+                          words="".join(f" && CONTAINS(?text, ?{v})" for v in variables),
+                          hidden="".join(f' && !CONTAINS(STR(?hit), "{part}")' for part in HIDDEN))
+    for iri, found in column(rows(run, query, literals=dict(zip(variables, words, strict=True))), "hit", "label"):
         value = text_of(iri)
-        if iri is None or any(part in value for part in HIDDEN) or (value.startswith(str(CLAIM)) and "/" in value[len(str(CLAIM)):]):
+        if iri is None or (value.startswith(str(CLAIM)) and "/" in value[len(str(CLAIM)):]):
             continue
         heading = next((h for part, h in SEARCH_KINDS if part in value), None)
-        if heading is not None and value not in hits[heading] and len(hits[heading]) < limit:
+        if heading is None or value in hits[heading]:
+            continue
+        counts[heading] += 1
+        if len(hits[heading]) < limit:
             hits[heading][value] = text_of(found)
-    return [(heading, list(items.items())) for heading, items in hits.items() if items]
+    return [(heading, list(items.items()), counts[heading]) for heading, items in hits.items() if items]
 
 
 INDEXES: dict[str, tuple[str, str]] = {

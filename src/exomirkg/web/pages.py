@@ -128,12 +128,15 @@ CONSTRUCT and DESCRIBE). Every IRI of the KG resolves here with content negotiat
     return page("exomir-kg: exosomal microRNAs in hepatocellular carcinoma", body)
 
 
-def search_page(text: str, hits: list[tuple[str, list[tuple[str, str]]]]) -> bytes:
-    """The hits of a search, by kind."""
-    sections = "".join(f'<h2>{escape(heading)}</h2><ul class="hits">'
+def search_page(text: str, hits: list[tuple[str, list[tuple[str, str]], int]]) -> bytes:
+    """The hits of a search, by kind (a kind with more matches than shown says so)."""
+    sections = "".join(f'<h2>{escape(heading)}</h2>'
+                       + (f'<p class="more">{len(items)} of {total} shown; add a word to narrow the search.</p>'
+                          if total > len(items) else "")
+                       + '<ul class="hits">'
                        + "".join(f'<li><a href="{escape(local_link(iri))}">{escape(label)}</a></li>' for iri, label in items)
-                       + "</ul>" for heading, items in hits)
-    found = sum(len(items) for _, items in hits)
+                       + "</ul>" for heading, items, total in hits)
+    found = sum(total for _, _, total in hits)
     note = f"<p>{found} match(es) for <b>{escape(text)}</b>.</p>" if text.strip() else "<p>Type a word to search.</p>"
     return page("Search", search_form(text) + note + (sections or ("<p>Nothing matches; try part of a name "
                 "(miR-21, PTEN, angiogenesis).</p>" if text.strip() else "")))

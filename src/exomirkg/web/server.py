@@ -111,6 +111,7 @@ class KnowledgeGraphServer:
     release: Path | None = None     # serve this release folder's KG instead of the checkout's build
     workers: QueryWorkers = field(init=False)
     _svg: str | None = field(default=None, init=False, repr=False)
+    problems_html: bytes | None = field(default=None, init=False, repr=False)   # /problems, made once
 
     def __post_init__(self) -> None:
         from ..ids.prefixes import PrefixRegistry
@@ -296,6 +297,12 @@ def claims(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
     """``/claims`` (``?type=IRI`` for one claim type): the claims, each with its sentence."""
     wanted = request.param("type")
     if wanted:
+        prefix, colon, local = wanted.partition(":")
+        if colon and not local.startswith("//"):          # exo:TargetClaim
+            try:
+                wanted = kg.registry.uri_prefix(prefix) + local
+            except ExomirError:
+                pass
         try:
             wanted = checked_iri(wanted)
         except NotAnIRI as error:
@@ -308,9 +315,18 @@ def claims(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
 def problems(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
     """``/problems``: what not to trust in this review (:mod:`exomirkg.query.trust`)."""
     from ..query.trust import gathered
-    def run(text: str) -> QueryResult:
-        return page_queries.rows(kg.run, text)
-    out.html(200, problems_page(gathered(kg.queries, kg.registry, run), kg.links))
+    if kg.problems_html is None:                  # the same for as long as the store is served
+        def run(text: str) -> QueryResult:
+            return page_queries.rows(kg.run, text)
+        kg.problems_html = problems_page(gathered(kg.queries, kg.registry, run), kg.links)
+    out.html(200, kg.problems_html)
+
+
+def dataset(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
+    """``/dataset``, the IRI every nanopublication is part of: 303 to its description, the VoID."""
+    fmt = request.param("format")
+    location = "/.well-known/void" + ("?" + urlencode({"format": fmt}) if fmt else "")
+    out.send(303, "text/plain; charset=utf-8", b"see /.well-known/void\n", {"Location": location})
 
 
 def void(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
@@ -373,6 +389,11 @@ def stored_query_page(kg: KnowledgeGraphServer, out: Responder, request: Request
         table = f"<p class=\"boolean\">{str(result.boolean).lower()}</p>"
     else:
         table = result_table(result.variables, result.rows, kg.links)
+        if stored is not None and not result.rows and values:      # never a silent empty answer
+            from ..query.parameters import unmatched
+            missing = unmatched(stored.terms(values, kg.registry, lookup), lookup)
+            table = "".join(f'<p class="warning flag issue">{html.escape(name)}={html.escape(values[name])} matches '
+                            "nothing in the KG: no answer can have it</p>" for name in missing) + table
         following = stored.next_page(values, len(result.rows)) if stored is not None else None
         if following is not None and stored is not None:
             table += next_page_link(stored.name, following, len(result.rows))
@@ -497,7 +518,7 @@ ROUTES: dict[str, tuple[Handler, tuple[str, ...]]] = {
     "/claims": (claims, ("GET", "HEAD")),
     "/problems": (problems, ("GET", "HEAD")),
     "/entity": (entity, ("GET", "HEAD")),
-    "/dataset": (minted, ("GET", "HEAD")),
+    "/dataset": (dataset, ("GET", "HEAD")),
     "/ontology": (minted, ("GET", "HEAD")),
 }
 PREFIX_ROUTES: list[tuple[str, tuple[Handler, tuple[str, ...]]]] = [
