@@ -141,7 +141,7 @@ def test_an_empty_answer_on_the_query_page_says_which_value_matches_nothing(site
 def test_claims_by_a_prefixed_type_and_the_dataset_iri_leads_to_its_description(site):
     status, html = get(site, "/claims", type="exo:TargetClaim")
     assert status == 200 and html.count('<a href="/claim/') == 10
-    request = urllib.request.Request(site + "/dataset")
+    request = urllib.request.Request(site + "/dataset", headers={"Accept": "text/turtle"})
     opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
                                               {"redirect_request": lambda *a, **k: None}))
     try:

@@ -323,8 +323,12 @@ def problems(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None
 
 
 def dataset(kg: KnowledgeGraphServer, out: Responder, request: Request) -> None:
-    """``/dataset``, the IRI every nanopublication is part of: 303 to its description, the VoID."""
+    """``/dataset``, the IRI every nanopublication is part of: its page for a browser; for RDF, 303 to
+    its description, the VoID."""
     fmt = request.param("format")
+    wanted = fmt or negotiate(out.handler.headers.get("Accept"), [HTML, *RDF_FORMATS.values()], HTML)
+    if wanted in (HTML, "html"):
+        return minted(kg, out, request)
     location = "/.well-known/void" + ("?" + urlencode({"format": fmt}) if fmt else "")
     out.send(303, "text/plain; charset=utf-8", b"see /.well-known/void\n", {"Location": location})
 
