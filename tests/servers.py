@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,23 @@ def shared_candidates(relative: str, root: Path = CHECKOUT) -> list[Path]:
 def find_shared(relative: str, root: Path = CHECKOUT) -> Path | None:
     """``shared/<relative>`` if it exists in one of :func:`shared_candidates`, else None."""
     return next((path for path in shared_candidates(relative, root) if path.exists()), None)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers to read, not to follow."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str, accept: str = "text/html", follow: bool = True) -> tuple[int, dict[str, str], bytes]:
+    """GET ``url``: status, headers and body, an HTTP error included; redirects followed unless ``follow`` is False."""
+    opener = urllib.request.build_opener(*([] if follow else [NoRedirect()]))
+    try:
+        with opener.open(urllib.request.Request(url, headers={"Accept": accept}), timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
 
 
 def require_shared(relative: str, root: Path = CHECKOUT) -> Path:

@@ -3,10 +3,11 @@ rest on retracted studies or problematic cell lines, and nodes that link to thei
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from rdflib import Dataset
+
+from servers import require
 
 from exomirkg.rdf.figure import COLOURS, network_dot, network_edges, render_dot
 
@@ -20,11 +21,7 @@ def kg(project) -> Dataset:
 
 @pytest.fixture(scope="module")
 def svg(kg) -> str:
-    if shutil.which("dot") is None:
-        import os
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz 'dot' is missing in CI (apt-get install graphviz)")
-        pytest.skip("Graphviz 'dot' is not installed (apt-get install graphviz)")
+    require("dot", "apt-get install graphviz")
     return render_dot(network_dot(kg), "svg").decode()
 
 

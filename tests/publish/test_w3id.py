@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from servers import apache_server
+from servers import NoRedirect, apache_server
 
 from exomirkg.cli import main
 from exomirkg.cli.exits import Exit
@@ -106,11 +106,6 @@ def test_only_the_projects_iris_are_redirected(folder):
 def test_the_rules_are_what_apache_mod_rewrite_does(folder):
     """The reader of the rules agrees with Apache httpd's mod_rewrite, on loopback, request by request."""
     rules = rules_of(folder)
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
     opener = urllib.request.build_opener(NoRedirect())
     paths = ["", "claim/C131", "claim/C131/edge/1", "np/C131", "np/C131/RAxyz", "panel/C010", "reference/117",
              "quote/Q1", "issue/I01", "graph/entities", "ontology", "ontology/Claim", "dataset", "release/0.1.0",

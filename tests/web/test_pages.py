@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 
 from exomirkg.query.trust import SECTIONS
+from servers import fetch
 from exomirkg.web.server import KnowledgeGraphServer, ServerConfig
 
 
@@ -141,11 +142,5 @@ def test_an_empty_answer_on_the_query_page_says_which_value_matches_nothing(site
 def test_claims_by_a_prefixed_type_and_the_dataset_iri_leads_to_its_description(site):
     status, html = get(site, "/claims", type="exo:TargetClaim")
     assert status == 200 and html.count('<a href="/claim/') == 10
-    request = urllib.request.Request(site + "/dataset", headers={"Accept": "text/turtle"})
-    opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
-                                              {"redirect_request": lambda *a, **k: None}))
-    try:
-        opener.open(request, timeout=30)
-        raise AssertionError("no redirect")
-    except urllib.error.HTTPError as error:
-        assert error.code == 303 and error.headers["Location"] == "/.well-known/void"
+    status, headers, _ = fetch(site + "/dataset", "text/turtle", follow=False)
+    assert status == 303 and headers["Location"] == "/.well-known/void"

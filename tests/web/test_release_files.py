@@ -11,22 +11,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+import servers
 from exomirkg.publish.release import release
 from exomirkg.web.server import KnowledgeGraphServer, ServerConfig
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def fetch(url: str, accept: str = "text/html") -> tuple[int, dict[str, str], bytes]:
-    opener = urllib.request.build_opener(NoRedirect())
-    try:
-        with opener.open(urllib.request.Request(url, headers={"Accept": accept}), timeout=30) as answer:
-            return answer.status, dict(answer.headers), answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+    return servers.fetch(url, accept, follow=False)
 
 
 @pytest.fixture(scope="module")

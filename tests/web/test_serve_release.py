@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nanopub"))
+from servers import fetch  # noqa: E402
 from suite_cases import require_suite  # noqa: E402
 
 from exomirkg.cli import main  # noqa: E402
@@ -22,20 +23,6 @@ from exomirkg.publish.release import release  # noqa: E402
 from exomirkg.web.server import KnowledgeGraphServer, ServerConfig  # noqa: E402
 
 SIGNER = "https://orcid.org/0000-0002-1825-0097"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def fetch(url: str, accept: str = "text/html", follow: bool = True) -> tuple[int, dict[str, str], bytes]:
-    opener = urllib.request.build_opener(*([] if follow else [NoRedirect()]))
-    try:
-        with opener.open(urllib.request.Request(url, headers={"Accept": accept}), timeout=30) as answer:
-            return answer.status, dict(answer.headers), answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture(scope="module")

@@ -72,11 +72,16 @@ def check_file(path: Path) -> list[NanopubReport]:
     return check(text, fmt)
 
 
+def files_under(folder: Path) -> list[Path]:
+    """The nanopublication files under ``folder`` (by extension: :data:`~.rdfio.FORMATS`), sorted."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+
+
 def check_path(path: Path) -> dict[Path, list[NanopubReport]]:
     """The reports of a file, or of every nanopublication file under a folder (by extension:
     ``.trig``, ``.nq``, ``.nquads``, ``.trix``, ``.xml``), sorted by path. A file that cannot be read
     gets one report with an ``unreadable`` finding."""
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+    files = [path] if path.is_file() else files_under(path)
     results: dict[Path, list[NanopubReport]] = {}
     for file in files:
         try:

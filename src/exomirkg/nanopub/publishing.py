@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .check import check
+from .check import check, files_under
 from .model import NanopubError
-from .rdfio import FORMATS, format_of, read_file, read_quads, write_trig
+from .rdfio import format_of, read_file, read_quads, write_trig
 from .structure import segments
 
 Status = Literal["accepted", "rejected", "failed", "not sent"]
@@ -62,7 +62,7 @@ def nanopub_files(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             if (path / RELEASE_LISTING).is_file():
                 path = path / RELEASE_LISTING.parent
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+            found += files_under(path)
         else:
             found.append(path)
     return found

@@ -109,8 +109,6 @@ CHOICES: dict[str, str] = {
 }
 """Parameter name -> the pattern whose ?item values a form offers (the values the KG's claims use)."""
 MIRNA_NAMES = PREFIXES + """SELECT DISTINCT ?name WHERE { ?claim exo:mirna ?m . ?m exo:textName ?name } ORDER BY ?name"""
-CHOICE_ITEMS = PREFIXES + """SELECT DISTINCT ?item ?label WHERE {{ {pattern} .
-    OPTIONAL {{ ?item rdfs:label ?l }} BIND(COALESCE(STR(?l), STR(?item)) AS ?label) }} ORDER BY ?label"""
 
 
 def choices(run: Runner, parameter: str) -> list[tuple[Term, str]]:
@@ -120,7 +118,7 @@ def choices(run: Runner, parameter: str) -> list[tuple[Term, str]]:
     if parameter not in CHOICES:
         return []
     seen: dict[Term, str] = {}
-    for item, found in column(rows(run, CHOICE_ITEMS.format(pattern=CHOICES[parameter])), "item", "label"):
+    for item, found in column(rows(run, INDEX.format(pattern=CHOICES[parameter])), "item", "label"):
         if item is not None and item not in seen:
             seen[item] = text_of(found)
     return list(seen.items())

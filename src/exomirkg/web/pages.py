@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from ..dataset import REVIEW_DOI, REVIEW_DOI_IRI, REVIEW_JOURNAL, REVIEW_TITLE, REVIEW_YEAR
 from ..ids.namespaces import BASE, CLAIM
 from ..nanopub import NanopubReport
+from ..query.results import QueryResult, grouped, header
 from .linkouts import Identifier, Linker
 from .page_queries import ClaimView, EntityView
 
@@ -67,7 +68,6 @@ def identifier_html(found: Identifier) -> str:
 
 def result_table(variables: list[str], rows: list[tuple], links: Linker | None = None) -> str:
     """Answers as a table: readable headers; the rows of one claim as one row (see :func:`grouped`)."""
-    from ..query.results import QueryResult, grouped, header
     head = "".join(f"<th>{escape(header(v))}</th>" for v in variables)
     groups = grouped(QueryResult(variables, rows))
     body = "".join("<tr>" + "".join(f"<td>{'<br>'.join(cell(t, links=links) for t in terms)}</td>" for terms in group)
@@ -158,7 +158,7 @@ def claims_page(title: str, claims: list[tuple]) -> bytes:
 
 def problems_page(sections: list[tuple], links: Linker | None = None) -> bytes:
     """What not to trust in this review: each section's explanation and its answers."""
-    toc = "".join(f'<li><a href="#{escape(section.key)}">{escape(section.title)}</a> ({len(grouped_rows(result))})</li>'
+    toc = "".join(f'<li><a href="#{escape(section.key)}">{escape(section.title)}</a> ({len(grouped(result))})</li>'
                   for section, result in sections)
     parts = "".join(f'<h2 id="{escape(section.key)}">{escape(section.title)}</h2><p>{escape(section.explanation)} '
                     f'(stored query <a href="/query?{urlencode({"name": section.query})}">{escape(section.query)}</a>)</p>'
@@ -166,11 +166,6 @@ def problems_page(sections: list[tuple], links: Linker | None = None) -> bytes:
     intro = ("<p>Before relying on a claim of this review, check these. Every claim listed links to its page, with "
              "the review's words and the cited study.</p>")
     return page("What not to trust in this review", f"{intro}<ul>{toc}</ul>{parts}")
-
-
-def grouped_rows(result) -> list:
-    from ..query.results import grouped
-    return grouped(result)
 
 
 def claim_page(view: ClaimView, links: Linker | None = None) -> bytes:
