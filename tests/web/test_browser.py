@@ -99,7 +99,11 @@ def test_fill_a_stored_querys_form_and_read_a_claims_values_and_link_outs(site, 
     assert field.get_attribute("value") == "miR-210"                       # the default, filled in
     field.clear()
     field.send_keys("hsa-miR-210-3p")                                       # miRBase's name: resolved to the review's
+    shown = browser.find_element(By.CSS_SELECTOR, "table.results")          # the defaults' answer, before submitting
     browser.find_element(By.CSS_SELECTOR, "form.parameters button").click()
+    from selenium.webdriver.support import expected_conditions as condition
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, 30).until(condition.staleness_of(shown))        # the new page has replaced it
     table = wait_for(browser, "table.results")
     headers = [th.text for th in table.find_elements(By.TAG_NAME, "th")]
     assert headers == ["mirna", "gene", "symbol", "reference", "claim"] and "SMAD4" in table.text
@@ -112,9 +116,11 @@ def test_fill_a_stored_querys_form_and_read_a_claims_values_and_link_outs(site, 
     values = {row.find_element(By.TAG_NAME, "th").text: row.find_element(By.TAG_NAME, "td").text
               for row in wait_for(browser, "table.figures").find_elements(By.TAG_NAME, "tr")}
     assert values["sensitivity (true positive rate)"] == "0.911" and values["AUC (area under curve)"] == "0.932"
+    claim_facts = browser.find_element(By.CSS_SELECTOR, "table.facts")
     browser.find_element(By.CSS_SELECTOR, "a.reference").click()
+    WebDriverWait(browser, 30).until(condition.staleness_of(claim_facts))  # the reference's page, not the claim's
     wait_for(browser, "table.facts")
-    assert "[117]" in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("[117]")
 
 
 def test_the_network_figure_leads_to_a_mirnas_page(site, browser):
