@@ -88,9 +88,13 @@ MUTATIONS: dict[str, tuple[Callable[[Dataset], None], set[tuple[str, str, str, s
     "no condition": (
         lambda ds: _remove(ds, CLAIM["C012"], EXO.condition),
         {(C("C012"), str(EXO.condition), SHC("MinCount"), "")}),
-    "not derived from the review": (
+    "not derived from a source document": (
         lambda ds: _remove(ds, CLAIM["C012"], PROV.wasDerivedFrom),
-        {(C("C012"), str(PROV.wasDerivedFrom), SHC("HasValue"), "")}),
+        {(C("C012"), str(PROV.wasDerivedFrom), SHC("MinCount"), "")}),
+    "derived from the review and from a document the KG does not know": (
+        lambda ds: _graph_of(ds, "C013", "provenance").add((CLAIM["C013"], PROV.wasDerivedFrom, URIRef("https://doi.org/10.1000/unknown"))),
+        {(C("C013"), str(PROV.wasDerivedFrom), SHC("MaxCount"), ""),
+         (C("C013"), str(PROV.wasDerivedFrom), SHC("Class"), "https://doi.org/10.1000/unknown")}),
     "no quote": (
         lambda ds: _remove(ds, CLAIM["C004"], EXO.supportingQuote),
         {(C("C004"), str(EXO.supportingQuote), SHC("MinCount"), "")}),

@@ -10,7 +10,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Namespace, Graph, URIRef
 from rdflib.namespace import RDF
 
 from exomirkg.ids.namespaces import CLAIM, EXO
@@ -130,6 +130,14 @@ def test_service_description_void_and_stored_queries(server):
     void = Graph().parse(data=body.decode(), format="nt")
     assert (URIRef("https://w3id.org/exomir-kg/dataset"), URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
             URIRef(f"{server.base_url}/sparql")) in void
+    # the build-time statistics: class and property partitions, claims, quads (equal to live counts: test_statistics)
+    VOID = Namespace("http://rdfs.org/ns/void#")
+    dataset = URIRef("https://w3id.org/exomir-kg/dataset")
+    partitions = {void.value(p, VOID["class"]): int(void.value(p, VOID.entities)) for p in void.objects(dataset, VOID.classPartition)}
+    assert partitions[EXO.ExpressionClaim] == 36 and partitions[EXO.BiomarkerClaim] == 24
+    assert int(void.value(dataset, VOID.entities)) == 178 and int(void.value(dataset, VOID.triples)) > 10000
+    properties = {void.value(p, VOID.property) for p in void.objects(dataset, VOID.propertyPartition)}
+    assert URIRef("https://w3id.org/exomir-kg/ontology/supportingQuote") in properties
     status, _, body = fetch(f"{server.base_url}/.well-known/sparql-examples", "text/turtle")
     examples = Graph().parse(data=body.decode(), format="turtle")
     assert len(set(examples.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")))) >= 20

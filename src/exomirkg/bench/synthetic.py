@@ -1,6 +1,8 @@
 """Synthetic claims with the real shape, for benchmarks: deterministic by seed.
 
-Claims are drawn from real identifier pools (every human mature miRNA of miRBase, every gene of
+The KG grows as the real one will, by more sources: claims come from many source documents
+(this review first, then synthetic reviews and studies of about 100 claims each), each with its own
+numbered references, quotes, tables and recorded issues. Claims are drawn from real identifier pools (every human mature miRNA of miRBase, every gene of
 the HGNC table, the review's GO processes, CL cells, Cellosaurus lines, UBERON biofluids, MONDO
 diseases, ChEBI drugs, ECO evidence, numbered references and real quotes), one claim type after
 another so that every type is present, and go through the same builder as the real claims.
@@ -9,12 +11,13 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..build import read_curation
-from ..curation.sources import Claim, Curation
+from ..curation.sources import ISSUE_KINDS, Claim, Curation, Quote, ReviewIssue, Source
+from ..ids.namespaces import SOURCE
 from ..ids.prefixes import Curie
-from ..ids.reference import MiRNAEntity, Precursor, ReferenceTables, ResolvedMiRNA
+from ..ids.reference import MiRNAEntity, Precursor, Reference, ReferenceTables, ResolvedMiRNA
 from ..project import Project
 
 
@@ -46,8 +49,44 @@ FAULTS = ("evidence that is a GO process, not ECO", "condition that is an UBERON
           "biomarker AUC above 1 (any other type: evidence that is a GO process)")
 
 
-def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every: int = 0) -> Curation:
-    """``size`` synthetic claims (ids C0000001...) built from the project's real identifiers.
+@dataclass
+class SourceMaterial:
+    """What a synthetic source's claims draw on: the source (None: this review), its references and quotes."""
+
+    source: Source | None
+    references: list[Reference]
+    quotes: list[Quote]
+
+
+def synthetic_sources(real: Curation, tables: ReferenceTables, count: int, rng: random.Random) -> list[SourceMaterial]:
+    """``count`` sources: this review (its real quotes, tables and references) first, then synthetic
+    reviews and studies (every third one a study), each with its own numbered references (real
+    studies, renumbered from 1), its own quotes and its own Tables 1 and 2 (rows of the review's,
+    renumbered from 1)."""
+    quotes = sorted({q for c in real.claims for q in c.quotes}, key=lambda q: (q.file, q.line, q.location))
+    text_quotes = [q for q in quotes if q.table is None]
+    table_rows = {n: [q for q in quotes if q.table and q.table[0] == n] for n in (1, 2)}
+    references = [r for n, r in sorted(tables.references.items()) if n > 0]
+    made = [SourceMaterial(None, references, quotes)]
+    for index in range(1, count):
+        key = f"S{index:05d}"
+        kind = "Study" if index % 3 == 0 else "Review"
+        cited = [replace(r, number=number) for number, r in enumerate(rng.sample(references, min(len(references), rng.randint(10, 30))), 1)]
+        own = rng.sample(text_quotes, min(len(text_quotes), rng.randint(15, 30)))
+        for table, rows in table_rows.items():
+            picked = rng.sample(rows, min(len(rows), rng.randint(3, 10)))
+            own += [replace(q, location=f"Table {table} row {row}") for row, q in enumerate(picked, 1)]
+        source = Source(str(SOURCE[key]), key, f"synthetic {kind.lower()} {index}", kind, tuple(cited))
+        made.append(SourceMaterial(source, cited, own))
+    return made
+
+
+def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every: int = 0,
+                       claims_per_source: int = 100) -> Curation:
+    """``size`` synthetic claims (ids C0000001...) built from the project's real identifiers, from
+    sources of ``claims_per_source`` claims each (:func:`synthetic_sources`; the first is this
+    review), each source with one to three recorded issues about its own claims, quotes and
+    references: the KG grows the way the real one will, by more sources.
 
     With ``faulty_every`` N, every Nth claim breaks one shape, the kinds of :data:`FAULTS` in turn,
     so that validation at scale has violations to find (the same ones on every engine).
@@ -64,12 +103,13 @@ def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every:
     comparisons = [Curie("MONDO", "0005155"), Curie("MONDO", "0005366"), Curie("exo", "HealthyControl")]
     drugs = [Curie("CHEBI", r["chebi_id"].split(":")[1]) for r in tables.table("upstream_chebi_subset.tsv")]
     evidence = [Curie("ECO", e) for e in ("0000304", "0001567", "0006017", "0001273", "0005802")]
-    references = [r for n, r in sorted(tables.references.items()) if n > 0]
-    quotes = sorted({q for c in real.claims for q in c.quotes}, key=lambda q: (q.file, q.line))
+    sources = synthetic_sources(real, tables, -(-size // claims_per_source), rng)
     types = schema.claim_types
     order = list(types)
-    claims = []
+    claims: list[Claim] = []
+    issues: list[ReviewIssue] = []
     for index in range(size):
+        material = sources[index // claims_per_source]
         ctype = types[order[index % len(order)]]
         values: dict = {"condition": Curie("MONDO", "0007256"), "evidence": rng.choice(evidence),
                         "hedging": rng.choice(["asserted", "asserted", "asserted", "suggested", "association"]),
@@ -105,9 +145,26 @@ def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every:
                 values["auc"] = 1.25
             else:
                 values["evidence"] = rng.choice(processes)
-        refs = tuple(rng.sample(references, k=rng.choice([1, 1, 2])))
-        quote = rng.choice(quotes)
+        refs = tuple(rng.sample(material.references, k=rng.choice([1, 1, 2])))
+        quote = rng.choice(material.quotes)
         claims.append(Claim(id=f"C{index + 1:07d}", type=ctype, file="synthetic", line=index + 1, section=quote.section,
                             values=values, mirnas=(rng.choice(mirnas),), references=refs,
-                            block_citation=False, quotes=[quote]))
-    return replace(real, claims=claims, issues=[])
+                            block_citation=len(refs) > 1 and rng.random() < 0.5, quotes=[quote], source=material.source))
+        if index % claims_per_source == claims_per_source - 1 or index == size - 1:
+            issues += _issues_of(material, claims[-(index % claims_per_source + 1):], rng)
+    return replace(real, claims=claims, issues=issues)
+
+
+def _issues_of(material: SourceMaterial, claims: list[Claim], rng: random.Random) -> list[ReviewIssue]:
+    """One to three recorded issues of a source, each about one to three of its claims (linked both ways)."""
+    made = []
+    for number in range(1, rng.randint(1, 3) + 1):
+        kind = rng.choice(sorted(ISSUE_KINDS))
+        concerned = rng.sample(claims, min(len(claims), rng.randint(1, 3)))
+        issue_id = f"I{number:02d}"
+        for claim in concerned:
+            claim.issues.append(issue_id)
+        made.append(ReviewIssue(issue_id, kind, f"synthetic issue {number} ({ISSUE_KINDS[kind]})",
+                                (rng.choice(material.quotes),), tuple(c.id for c in concerned),
+                                (rng.choice(material.references).number,), "synthetic", number, material.source))
+    return made

@@ -31,6 +31,25 @@ from .yaml_lines import Lined, line_of, load_yaml, plain, unusable
 
 # --------------------------------------------------------------------------- records
 @dataclass(frozen=True)
+class Source:
+    """A source document whose claims the KG holds, other than this review (a claim or issue whose
+    ``source`` is None comes from this review). Its references are numbered in it, so they, its
+    quotes and its issues are named under ``key`` (``reference/KEY/5``)."""
+
+    iri: str
+    key: str
+    label: str
+    kind: str = "Review"                           # the exo class beside exo:SourceDocument: Review or Study
+    references: tuple[Reference, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", self.key):
+            raise ExomirError(f"source key {self.key!r}: letters, digits, '_' and '-' only")
+        if self.kind not in ("Review", "Study"):
+            raise ExomirError(f"source kind {self.kind!r}: Review or Study")
+
+
+@dataclass(frozen=True)
 class Quote:
     """A verbatim passage of the review that supports one or more claims."""
 
@@ -64,6 +83,7 @@ class Claim:
     quotes: list[Quote] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
     pathway: Curie | None = None                # the pathway of the review section the claim is in
+    source: Source | None = None                # None: this review
 
     @property
     def retracted_references(self) -> tuple[Reference, ...]:
@@ -82,6 +102,7 @@ class ReviewIssue:
     references: tuple[int, ...]
     file: str
     line: int
+    source: Source | None = None                # None: this review
 
 
 ISSUE_KINDS = {

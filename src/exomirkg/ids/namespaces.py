@@ -21,6 +21,8 @@ REFERENCE = Namespace(BASE + "reference/")
 QUOTE = Namespace(BASE + "quote/")
 ISSUE = Namespace(BASE + "issue/")
 GRAPH = Namespace(BASE + "graph/")
+SOURCE = Namespace(BASE + "source/")
+VOID = Namespace("http://rdfs.org/ns/void#")
 NP = Namespace("http://www.nanopub.org/nschema#")
 CITO = Namespace("http://purl.org/spar/cito/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
@@ -29,11 +31,12 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 ONTOLOGY_IRI = BASE + "ontology"
 DATASET_IRI = BASE + "dataset"
 ENTITIES_GRAPH = GRAPH["entities"]
+STATISTICS_GRAPH = GRAPH["statistics"]
 
 PREFIXES = {
     "exo": EXO, "claim": CLAIM, "panel": PANEL, "exonp": NANOPUB, "ref": REFERENCE, "quote": QUOTE, "issue": ISSUE,
     "np": NP, "cito": CITO, "obo": OBO, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS,
-    "rdfs": RDFS, "owl": OWL, "xsd": XSD, "vann": VANN,
+    "rdfs": RDFS, "owl": OWL, "xsd": XSD, "vann": VANN, "void": VOID, "source": SOURCE,
     "mirbase": Namespace("https://identifiers.org/mirbase:"),
     "mirbase.mature": Namespace("https://identifiers.org/mirbase.mature:"),
     "hgnc": Namespace("https://identifiers.org/hgnc:"),
@@ -41,7 +44,7 @@ PREFIXES = {
 }
 
 VOCABULARIES = {
-    "rdf": Namespace(str(RDF)), "void": Namespace("http://rdfs.org/ns/void#"),
+    "rdf": Namespace(str(RDF)),
     "sd": Namespace("http://www.w3.org/ns/sparql-service-description#"),
     "semapv": Namespace("https://w3id.org/semapv/vocab/"), "spdx": Namespace("http://spdx.org/rdf/terms#"),
 }

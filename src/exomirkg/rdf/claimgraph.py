@@ -12,6 +12,12 @@ Each claim ``C001`` becomes four named graphs under ``np/C001/``:
 Quotes, references, review issues and every external entity (miRBase, HGNC, GO, CL, ...) are
 described once, in the ``graph/entities`` graph. No blank nodes are minted.
 
+Claims come from source documents: this review (a claim or issue with no ``source``) or others
+(:class:`~exomirkg.curation.sources.Source`), each with its own numbered references, quotes and
+issues, named under the source's key. The builder writes one source at a time: its claims, then its
+entity descriptions, so memory holds one source's, not the whole KG's; the statistics
+(:mod:`.statistics`) are counted on the way and written last, in ``graph/statistics``.
+
 It runs a little over 400 lines because one builder walks a claim into its four graphs and the
 entities graph; split, its methods would pass the same state back and forth.
 """
@@ -27,12 +33,13 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..curation.schema import FieldSpec
-from ..curation.sources import Claim, Curation, Quote, ReviewIssue
+from ..curation.sources import Claim, Curation, Quote, ReviewIssue, Source
 from ..dataset import LICENSE, REVIEW_DOI, REVIEW_DOI_IRI
 from ..ids.namespaces import CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PANEL, PREFIXES, QUOTE, REFERENCE
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
 from .sentences import camel_words, sentence
+from .statistics import RDF_TYPE, Statistics
 
 REVIEW = URIRef(REVIEW_DOI_IRI)
 SO_MATURE = OBO["SO_0000276"]        # miRNA
@@ -62,66 +69,98 @@ def literal(value: object, datatype: str | None = None) -> NTLiteral:
     return NTLiteral(f'"{quoted}"^^<{datatype}>' if datatype else f'"{quoted}"')
 
 
-class QuadSink:
-    """Where the builder's quads go: N-Quads lines, each once, in the order they were first added.
+SCOPES = ("claim", "source", "global")
+"""Whose lines: one claim's nanopublication, one source's quotes, references and issues, or the
+entities every source shares (miRNAs, genes, terms)."""
 
-    Entity descriptions (shared by many claims) are kept until the end; each claim's lines are
-    handed to ``emit`` when the claim is done, so a large build can stream them to a file.
+
+class QuadSink:
+    """Where the builder's quads go: N-Quads lines, each once, in the order they were first added,
+    counted into :attr:`statistics` as they are added.
+
+    Each claim's lines are handed to ``emit`` when the claim is done, its source's when the source
+    is done, the shared entities' at the end: a large build streams them to a file.
     """
 
-    def __init__(self, emit: Callable[[list[str], bool], None] | None = None):
-        self.entity_lines: dict[str, None] = {}
-        self.claim_lines: dict[str, None] = {}
+    def __init__(self, emit: Callable[[list[str], str], None] | None = None):
+        self.lines: dict[str, dict[str, None]] = {scope: {} for scope in SCOPES}
         self.kept: list[str] = []
-        self._emit = emit or (lambda lines, shared: self.kept.extend(lines))
+        self.statistics = Statistics()
+        self._emit = emit or (lambda lines, scope: self.kept.extend(lines))
 
-    def graph(self, iri: str, shared: bool = False) -> QuadGraph:
-        return QuadGraph(URIRef(iri), self.entity_lines if shared else self.claim_lines)
+    def graph(self, iri: str, scope: str = "claim", counts_types: bool = True) -> QuadGraph:
+        """A graph whose lines belong to ``scope``; ``counts_types=False`` for a graph that only
+        repeats types stated elsewhere (a provenance graph)."""
+        return QuadGraph(URIRef(iri), self.lines[scope], self.statistics, counts_types)
+
+    def _hand_on(self, scope: str) -> None:
+        if self.lines[scope]:
+            self._emit(list(self.lines[scope]), scope)
+            self.lines[scope].clear()
 
     def end_claim(self) -> None:
-        """Hand the finished claim's lines (``shared=False``) to ``emit``."""
-        if self.claim_lines:
-            self._emit(list(self.claim_lines), False)
-            self.claim_lines.clear()
+        """Hand the finished claim's lines to ``emit``."""
+        self._hand_on("claim")
+
+    def end_source(self) -> None:
+        """Hand the finished source's lines (its quotes, references, issues) to ``emit``."""
+        self._hand_on("claim")
+        self._hand_on("source")
 
     def finish(self) -> None:
-        """Hand the entity descriptions (``shared=True``) to ``emit``."""
-        self.end_claim()
-        self._emit(list(self.entity_lines), True)
+        """Hand the shared entity descriptions, then the statistics graph, to ``emit``."""
+        self.end_source()
+        self._hand_on("global")
+        self._emit(self.statistics.nquad_lines(), "global")
 
 
 class ValidationParts:
     """N-Triples part files that validate independently (why: :func:`exomirkg.validate.engines.split_into_parts`):
-    each nanopublication's triples go to one part, round robin in order of first appearance; shared
-    triples (owner None) go to every part."""
+    each owner's triples (a nanopublication's, or every claim of a source's) go to one part, round
+    robin in order of first appearance; a group's shared triples (a source's quotes and references)
+    go to every part that holds one of its owners; other shared triples (owner and group None) to
+    every part."""
 
     def __init__(self, handles: Sequence[TextIO]):
         self.handles = list(handles)
         self._assigned: dict[str, int] = {}
+        self._groups: dict[str, set[int]] = {}
 
-    def write(self, owner: str | None, lines: list[str]) -> None:
+    def write(self, owner: str | None, lines: list[str], group: str | None = None) -> None:
         if owner is None:
-            for handle in self.handles:
-                handle.writelines(lines)
+            held = self._groups.pop(group, None) if group is not None else None
+            for index, handle in enumerate(self.handles):
+                if held is None or index in held:
+                    handle.writelines(lines)
         else:
             index = self._assigned.setdefault(owner, len(self._assigned) % len(self.handles))
             self.handles[index].writelines(lines)
+            if group is not None:
+                self._groups.setdefault(group, set()).add(index)
 
 
 class QuadGraph:
     """A named graph of a :class:`QuadSink`: ``add((s, p, o))`` like an rdflib graph."""
 
-    __slots__ = ("_lines", "_tail", "identifier")
+    __slots__ = ("_counts_types", "_lines", "_statistics", "_tail", "identifier")
 
-    def __init__(self, identifier: URIRef, lines: dict[str, None]):
+    def __init__(self, identifier: URIRef, lines: dict[str, None], statistics: Statistics, counts_types: bool = True):
         self.identifier = identifier
         self._lines = lines
         self._tail = f" <{identifier}> .\n"
+        self._statistics = statistics
+        self._counts_types = counts_types
 
     def add(self, triple: tuple[str, str, str]) -> None:
         s, p, o = triple
         obj = o if isinstance(o, NTLiteral) else f"<{o}>"
-        self._lines[f"<{s}> <{p}> {obj}{self._tail}"] = None
+        line = f"<{s}> <{p}> {obj}{self._tail}"
+        if line not in self._lines:
+            self._lines[line] = None
+            predicate = str(p)               # a URIRef and its str hash apart: count by the plain string
+            self._statistics.properties[predicate] += 1
+            if predicate == RDF_TYPE and self._counts_types:
+                self._statistics.classes[str(o)] += 1
 
 
 @dataclass
@@ -137,11 +176,38 @@ class ClaimGraphBuilder:
     def __post_init__(self) -> None:
         self._reset(None)
 
-    def _reset(self, emit: Callable[[list[str], bool], None] | None) -> None:
+    def _reset(self, emit: Callable[[list[str], str], None] | None) -> None:
         self.sink = QuadSink(emit)
-        self.entities = self.sink.graph(ENTITIES_GRAPH, shared=True)
+        self.entities = self.sink.graph(ENTITIES_GRAPH, "global")        # shared by every source
+        self.source_entities = self.sink.graph(ENTITIES_GRAPH, "source")  # the current source's
         self._described: set[Curie] = set()
         self._nodes: dict[object, URIRef] = {}
+        self.current_source: Source | None = None
+
+    # ----------------------------------------------------------------- sources
+    @staticmethod
+    def source_iri(source: Source | None) -> URIRef:
+        """The source document: this review's DOI IRI, or the source's own IRI."""
+        return REVIEW if source is None else URIRef(source.iri)
+
+    def describe_source(self, source: Source | None) -> URIRef:
+        """The source document's type, label and licence (this review: also its DOI)."""
+        node = self.source_iri(source)
+        g = self.source_entities
+        g.add((node, RDF.type, EXO.SourceDocument))
+        if source is None:
+            g.add((node, RDF.type, EXO.Review))
+            review_ref = self.tables.references.get(0)
+            g.add((node, RDFS.label, literal(review_ref.title if review_ref else "the review")))
+            g.add((node, DCTERMS.license, URIRef(LICENSE)))
+            g.add((node, EXO.doi, literal(REVIEW_DOI)))
+        else:
+            g.add((node, RDF.type, EXO[source.kind]))
+            g.add((node, RDFS.label, literal(source.label)))
+        return node
+
+    def _references_of(self, source: Source | None) -> dict[int, Reference]:
+        return self.tables.references if source is None else {r.number: r for r in source.references}
 
     # ----------------------------------------------------------------- identifiers
     def iri(self, curie: Curie) -> URIRef:
@@ -221,25 +287,30 @@ class ClaimGraphBuilder:
         return node
 
     # ----------------------------------------------------------------- provenance nodes
-    def reference(self, ref: Reference) -> URIRef:
-        node = REFERENCE[str(ref.number)]
-        if self._nodes.setdefault(("reference", ref.number), node) is not node:
+    @staticmethod
+    def reference_iri(ref: Reference, source: Source | None = None) -> URIRef:
+        """``reference/117`` in this review, ``reference/KEY/5`` in another source."""
+        return REFERENCE[str(ref.number) if source is None else f"{source.key}/{ref.number}"]
+
+    def reference(self, ref: Reference, source: Source | None = None) -> URIRef:
+        node = self.reference_iri(ref, source)
+        if self._nodes.setdefault(("reference", node), node) is not node:
             return node
-        for triple in self.reference_triples(ref):
-            self.entities.add(triple)
+        for triple in self.reference_triples(ref, source):
+            self.source_entities.add(triple)
         return node
 
-    def reference_triples(self, ref: Reference) -> list[tuple[str, str, str]]:
+    def reference_triples(self, ref: Reference, source: Source | None = None) -> list[tuple[str, str, str]]:
         """What the KG says of a cited reference: in the entities graph, and in the provenance of each
         nanopublication that cites it (so that a nanopublication carries its own evidence)."""
-        node = REFERENCE[str(ref.number)]
+        node = self.reference_iri(ref, source)
         triples: list[tuple[str, str, str]] = [
             (node, RDF.type, EXO.Reference),
             (node, RDFS.label, literal(f"[{ref.number}] {ref.first_author} {ref.year}".strip()
                                        if ref.first_author else f"[{ref.number}] (unresolved)")),
             (node, EXO.referenceNumber, literal(ref.number)),
             (node, EXO.verificationStatus, literal(ref.status)),
-            (node, DCTERMS.isReferencedBy, REVIEW)]
+            (node, DCTERMS.isReferencedBy, self.source_iri(source))]
         for prop, value in ((EXO.title, ref.title), (EXO.firstAuthor, ref.first_author),
                             (EXO.year, ref.year), (EXO.journal, ref.journal), (EXO.reviewNote, ref.note)):
             if value:
@@ -261,47 +332,54 @@ class ClaimGraphBuilder:
             triples.append((node, EXO.retractionNotice, literal(ref.retraction)))
         return triples
 
-    def quote(self, quote: Quote) -> URIRef:
-        key = f"{quote.text}\n{quote.section}\n{quote.location}"
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-        node = QUOTE["q" + digest]
+    @staticmethod
+    def quote_iri(quote: Quote, source: Source | None = None) -> URIRef:
+        """``quote/q`` + 12 hex digits of its text, section and location (and its source's key)."""
+        key = f"{quote.text}\n{quote.section}\n{quote.location}" + ("" if source is None else f"\n{source.key}")
+        return QUOTE["q" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]]
+
+    def quote(self, quote: Quote, source: Source | None = None) -> URIRef:
+        node = self.quote_iri(quote, source)
+        g = self.source_entities
         for number, (column, text) in enumerate(quote.cells, 1):     # a table row's printed cells
             if text:
                 cell = URIRef(f"{node}/cell/{number}")
-                self.entities.add((node, EXO.tableCell, cell))
-                self.entities.add((cell, RDF.type, EXO.TableCell))
-                self.entities.add((cell, EXO.columnNumber, literal(number)))
-                self.entities.add((cell, EXO.columnName, literal(column)))
-                self.entities.add((cell, EXO.text, literal(text)))
-        if self._nodes.setdefault(("quote", key), node) is not node:
+                g.add((node, EXO.tableCell, cell))
+                g.add((cell, RDF.type, EXO.TableCell))
+                g.add((cell, EXO.columnNumber, literal(number)))
+                g.add((cell, EXO.columnName, literal(column)))
+                g.add((cell, EXO.text, literal(text)))
+        if self._nodes.setdefault(("quote", node), node) is not node:
             return node
-        g = self.entities
         g.add((node, RDF.type, EXO.Quote))
         g.add((node, EXO.text, literal(quote.text)))
         g.add((node, EXO.section, literal(quote.section)))
         g.add((node, EXO.location, literal(quote.location)))
         g.add((node, EXO.textLine, literal(quote.match.line)))
-        g.add((node, EXO.quotedFrom, REVIEW))
+        g.add((node, EXO.quotedFrom, self.source_iri(source)))
         if quote.table:
             g.add((node, EXO.tableNumber, literal(quote.table[0])))
             g.add((node, EXO.tableRow, literal(quote.table[1])))
         return node
 
     def issue(self, issue: ReviewIssue) -> URIRef:
-        node = ISSUE[issue.id]
-        g = self.entities
+        source = issue.source
+        node = ISSUE[issue.id if source is None else f"{source.key}/{issue.id}"]
+        g = self.source_entities
         g.add((node, RDF.type, EXO.ReviewIssue))
+        g.add((node, EXO.inSource, self.source_iri(source)))
         g.add((node, RDFS.label, literal(f"{issue.id}: {issue.kind.replace('_', ' ')}")))
         g.add((node, EXO.issueKind, literal(issue.kind)))
         g.add((node, RDFS.comment, literal(issue.description)))
         for quote in issue.quotes:
-            g.add((node, EXO.supportingQuote, self.quote(quote)))
+            g.add((node, EXO.supportingQuote, self.quote(quote, source)))
         for claim_id in issue.claims:
             g.add((node, EXO.concernsClaim, CLAIM[claim_id]))
+        references = self._references_of(source)
         for number in issue.references:
-            ref = self.tables.references.get(number)
+            ref = references.get(number)
             if ref:
-                g.add((node, EXO.citesReference, self.reference(ref)))
+                g.add((node, EXO.citesReference, self.reference(ref, source)))
         return node
 
     # ----------------------------------------------------------------- claims
@@ -309,9 +387,16 @@ class ClaimGraphBuilder:
         np_iri = NANOPUB[claim.id]
         head = self.sink.graph(f"{np_iri}/head")
         assertion = self.sink.graph(f"{np_iri}/assertion")
-        provenance = self.sink.graph(f"{np_iri}/provenance")
+        provenance = self.sink.graph(f"{np_iri}/provenance", counts_types=False)
         pubinfo = self.sink.graph(f"{np_iri}/pubinfo")
         node = CLAIM[claim.id]
+        source = claim.source
+        origin = self.source_iri(source)
+        claim_class = EXO[claim.type.class_name]
+        self.sink.statistics.claim_classes.add(str(claim_class))
+        self.sink.statistics.claims_per_source[str(origin)] += 1
+        if claim.retracted_references:
+            self.sink.statistics.claims_on_retracted[str(claim_class)] += 1
 
         head.add((np_iri, RDF.type, NP.Nanopublication))
         head.add((np_iri, NP.hasAssertion, assertion.identifier))
@@ -319,7 +404,7 @@ class ClaimGraphBuilder:
         head.add((np_iri, NP.hasPublicationInfo, pubinfo.identifier))
 
         a = assertion
-        a.add((node, RDF.type, EXO[claim.type.class_name]))
+        a.add((node, RDF.type, claim_class))
         a.add((node, RDFS.label, literal(self.claim_label(claim))))
         subjects: list[URIRef] = []
         if claim.mirnas:
@@ -360,21 +445,22 @@ class ClaimGraphBuilder:
                 a.add((node, EXO[spec.predicate], term))
         self._add_edges(claim, node, subjects, a)
         p = provenance
-        p.add((assertion.identifier, PROV.wasDerivedFrom, REVIEW))
+        p.add((assertion.identifier, PROV.wasDerivedFrom, origin))
         p.add((assertion.identifier, EXO.describesClaim, node))
-        p.add((node, PROV.wasDerivedFrom, REVIEW))
+        p.add((node, PROV.wasDerivedFrom, origin))
         evidence = claim.values.get("evidence", DEFAULT_EVIDENCE)
         p.add((node, EXO.evidence, self.describe(evidence)))
         p.add((self.iri(evidence), RDFS.label, literal(self.tables.label(evidence))))
         for quote in claim.quotes:                       # the quote's words travel with the nanopublication
-            quote_node = self.quote(quote)
+            quote_node = self.quote(quote, source)
             p.add((node, EXO.supportingQuote, quote_node))
             p.add((quote_node, RDF.type, EXO.Quote))
             p.add((quote_node, EXO.text, literal(quote.text)))
-            p.add((quote_node, EXO.quotedFrom, REVIEW))
+            p.add((quote_node, EXO.quotedFrom, origin))
         for ref in claim.references:                     # and so does what is known of the cited study
-            p.add((node, EXO.citesReference, self.reference(ref)))
-            for triple in self.reference_triples(ref):
+            p.add((node, EXO.citesReference, self.reference(ref, source)))
+            p.add((node, EXO.citesReferenceNumber, literal(ref.number)))   # once: a store's union repeats the reference's own
+            for triple in self.reference_triples(ref, source):
                 p.add(triple)
         if claim.block_citation:
             p.add((node, EXO.blockCitation, literal(True)))
@@ -385,7 +471,7 @@ class ClaimGraphBuilder:
             p.add((node, EXO.restsOnProblematicCellLine, line))
             p.add((line, EXO.cellLineCaution, literal(caution)))
         for issue_id in claim.issues:
-            p.add((node, EXO.hasIssue, ISSUE[issue_id]))
+            p.add((node, EXO.hasIssue, ISSUE[issue_id if source is None else f"{source.key}/{issue_id}"]))
 
         i = pubinfo
         i.add((np_iri, DCTERMS.created, literal(f"{created}T00:00:00", XSD.dateTime)))   # no time zone: the one form rdflib and Oxigraph both keep as written
@@ -398,7 +484,7 @@ class ClaimGraphBuilder:
         i.add((np_iri, DCTERMS.license, URIRef(LICENSE)))
         i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
         i.add((np_iri, RDFS.label, literal(f"{claim.id}: {self.claim_label(claim)}")))
-        i.add((np_iri, PROV.wasDerivedFrom, REVIEW))
+        i.add((np_iri, PROV.wasDerivedFrom, origin))
 
     def _terms(self, spec: FieldSpec, value: object) -> list[str]:
         """The RDF terms of one field value: entities described, enum values as exo terms, literals."""
@@ -456,17 +542,23 @@ class ClaimGraphBuilder:
         created = str(curation.metadata.get("created", date(2026, 11, 28)))
         orcids = curation.metadata.get("orcids", {})
         creators = [(name, orcids.get(name)) for name in curation.metadata.get("creators", [])]
-        g = self.entities
-        g.add((REVIEW, RDF.type, EXO.Review))
-        review_ref = self.tables.references.get(0)
-        g.add((REVIEW, RDFS.label, literal(review_ref.title if review_ref else "the review")))
-        g.add((REVIEW, DCTERMS.license, URIRef(LICENSE)))
-        g.add((REVIEW, EXO.doi, literal(REVIEW_DOI)))
+        claims: dict[Source | None, list[Claim]] = {None: []}     # this review first, then the others in order
+        issues: dict[Source | None, list[ReviewIssue]] = {}
         for claim in curation.claims:
-            self.add_claim(claim, created, creators)
-            self.sink.end_claim()
+            claims.setdefault(claim.source, []).append(claim)
         for issue in curation.issues:
-            self.issue(issue)
+            claims.setdefault(issue.source, [])
+            issues.setdefault(issue.source, []).append(issue)
+        for source, of_source in claims.items():
+            self.current_source = source
+            self.describe_source(source)
+            for claim in of_source:
+                self.add_claim(claim, created, creators)
+                self.sink.end_claim()
+            for issue in issues.get(source, []):
+                self.issue(issue)
+            self.sink.end_source()
+            self._nodes.clear()                  # a source's quotes and references are named under it
         self.sink.finish()
 
     def write_nquads(self, curation: Curation, quads: TextIO, parts: ValidationParts | None = None) -> int:
@@ -480,14 +572,19 @@ class ClaimGraphBuilder:
         count = 0
         claim_index = 0
 
-        def emit(lines: list[str], shared: bool) -> None:
+        def emit(lines: list[str], scope: str) -> None:
             nonlocal count, claim_index
             count += len(lines)
             quads.writelines(lines)
             if parts is not None:
-                parts.write(None if shared else str(claim_index),
-                            [f"{line[:line.rindex(' <', 0, -3)]} .\n" for line in lines])
-                claim_index += 0 if shared else 1
+                triples = [f"{line[:line.rindex(' <', 0, -3)]} .\n" for line in lines]
+                source = self.current_source
+                group = None if scope == "global" else (source.key if source is not None else "")
+                if scope == "claim":      # this review's claims spread over the parts; another source's stay together
+                    parts.write(str(claim_index) if source is None else f"source {source.key}", triples, group)
+                    claim_index += 1
+                else:
+                    parts.write(None, triples, group)
         self._reset(emit)
         self._build(curation)
         return count

@@ -8,8 +8,15 @@ from .page_queries import Runner
 
 
 def void_description(run: Runner, base: str) -> bytes:
-    """VoID for the dataset served at ``base``, with statistics read from the store by ``run``."""
-    stats, claims = page_queries.dataset_counts(run)
+    """VoID for the dataset served at ``base``, with the KG's build-time statistics (graph/statistics:
+    class and property partitions) read from the store by ``run``."""
+    statistics = page_queries.dataset_statistics(run)
+    integer = "^^xsd:integer"
+    partitions = "".join(f"""<{BASE}dataset> void:classPartition <{part}> .
+<{part}> void:class <{term}> ; void:entities "{n}"{integer} .
+""" for part, term, n in statistics.classes) + "".join(f"""<{BASE}dataset> void:propertyPartition <{part}> .
+<{part}> void:property <{term}> ; void:triples "{n}"{integer} .
+""" for part, term, n in statistics.properties)
     return f"""{turtle_prefixes("void", "dcterms", "xsd")}<{BASE}dataset> a void:Dataset ;
     dcterms:title "exomir-kg: claims of the review '{REVIEW_TITLE}'" ;
     dcterms:license <{LICENSE}> ;
@@ -18,9 +25,9 @@ def void_description(run: Runner, base: str) -> bytes:
     void:uriSpace "{BASE}" ;
     void:exampleResource <{CLAIM}C131> ;
     void:vocabulary <{EXO}> , <http://www.nanopub.org/nschema#> , <http://www.w3.org/ns/prov#> ;
-    void:triples "{stats}"^^xsd:integer ;
-    void:entities "{claims}"^^xsd:integer .
-""".encode()
+    void:triples "{statistics.quads}"{integer} ;
+    void:entities "{statistics.claims}"{integer} .
+{partitions}""".encode()
 
 
 def service_description(base: str) -> bytes:

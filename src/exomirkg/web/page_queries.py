@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..errors import ExomirError
-from ..ids.namespaces import CLAIM, ENTITIES_GRAPH, NANOPUB, RDF, RDFS, sparql_prologue
+from ..ids.namespaces import CLAIM, DATASET_IRI, ENTITIES_GRAPH, NANOPUB, RDF, RDFS, STATISTICS_GRAPH, sparql_prologue
 from ..nanopub.hashing import ra_code_in
 from ..query.store import QueryResult, Term
 from .jobs import Answer, Job
@@ -83,10 +83,18 @@ MIRNA_RELATIVES = PREFIXES + """SELECT DISTINCT ?this ?kind ?other ?name WHERE {
 GRAPH_TRIPLES = PREFIXES + """SELECT ?this ?s ?p ?o ?sl ?pl ?ol WHERE { GRAPH ?this { ?s ?p ?o }
     OPTIONAL { ?s rdfs:label ?sl } OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?o rdfs:label ?ol } }
     LIMIT 1001"""
-CLAIM_COUNTS = PREFIXES + """SELECT ?type (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?t .
-    ?t rdfs:subClassOf exo:Claim ; rdfs:label ?l . BIND(STR(?l) AS ?type) } GROUP BY ?type ORDER BY DESC(?n) ?type"""
-TRIPLE_COUNT = "SELECT (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } }"
-CLAIM_TOTAL = PREFIXES + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?t . ?t rdfs:subClassOf exo:Claim }"
+CLAIM_COUNTS = PREFIXES + f"""PREFIX void: <http://rdfs.org/ns/void#>
+SELECT ?type ?n WHERE {{ GRAPH <{STATISTICS_GRAPH}> {{ <{DATASET_IRI}> void:classPartition ?part .
+    ?part void:class ?t ; void:entities ?n }}
+    ?t rdfs:subClassOf exo:Claim ; rdfs:label ?l . BIND(STR(?l) AS ?type) }} ORDER BY DESC(?n) ?type"""
+# The KG's build-time statistics (graph/statistics): counts read, never 30 million quads counted.
+STATISTICS = PREFIXES + f"""PREFIX void: <http://rdfs.org/ns/void#>
+SELECT ?part ?which ?term ?n ?claimClass WHERE {{ GRAPH <{STATISTICS_GRAPH}> {{
+  {{ <{DATASET_IRI}> void:triples ?n BIND("dataset" AS ?which) }}
+  UNION {{ <{DATASET_IRI}> void:classPartition ?part . ?part void:class ?term ; void:entities ?n BIND("class" AS ?which) }}
+  UNION {{ <{DATASET_IRI}> void:propertyPartition ?part . ?part void:property ?term ; void:triples ?n
+           BIND("property" AS ?which) }} }}
+  OPTIONAL {{ ?term rdfs:subClassOf exo:Claim BIND(true AS ?claimClass) }} }}"""
 
 
 class PageQueryFailed(ExomirError):
@@ -303,15 +311,33 @@ def landing_counts(run: Runner) -> list[tuple[str, str]]:
     return [(text_of(t), text_of(n)) for t, n in column(rows(run, CLAIM_COUNTS), "type", "n")]
 
 
-def dataset_counts(run: Runner) -> tuple[str, str]:
-    """(triples, claims) of the served dataset."""
-    triples = column(rows(run, TRIPLE_COUNT), "triples")
-    claims = column(rows(run, CLAIM_TOTAL), "n")
-    return text_of(triples[0][0]), text_of(claims[0][0])
+@dataclass(frozen=True)
+class DatasetStatistics:
+    """The served KG's build-time statistics: quads, and (partition IRI, class or property, count) rows."""
+
+    quads: int
+    claims: int
+    classes: tuple[tuple[str, str, int], ...]
+    properties: tuple[tuple[str, str, int], ...]
+
+
+def dataset_statistics(run: Runner) -> DatasetStatistics:
+    """What ``graph/statistics`` says of the served KG (zero and nothing when it holds none)."""
+    quads, claims = 0, 0
+    classes: list[tuple[str, str, int]] = []
+    properties: list[tuple[str, str, int]] = []
+    for part, which, term, n, claim_class in column(rows(run, STATISTICS), "part", "which", "term", "n", "claimClass"):
+        if which is not None and which.value == "dataset":
+            quads = int(text_of(n))
+        elif which is not None:
+            (classes if which.value == "class" else properties).append((text_of(part), text_of(term), int(text_of(n))))
+            claims += int(text_of(n)) if claim_class is not None else 0
+    return DatasetStatistics(quads, claims, tuple(sorted(classes)), tuple(sorted(properties)))
 
 
 __all__ = [
     "ClaimView",
+    "DatasetStatistics",
     "EntityView",
     "GraphView",
     "NotAnIRI",
@@ -321,7 +347,7 @@ __all__ = [
     "claim_graphs",
     "claim_id_of",
     "current_nanopub",
-    "dataset_counts",
+    "dataset_statistics",
     "entity",
     "graph",
     "graph_iris",
