@@ -122,47 +122,13 @@ def oxigraph_server(folder: Path):
         stop(process)
 
 
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{isql}
-DisableUnixSocket = 1
-DirsAllowed = ., {d}
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}/vsp
-ServerThreads = 10
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
-MaxQueryCostEstimationTime = 400
-"""
-
-
 @contextlib.contextmanager
 def virtuoso_server(folder: Path):
-    binary = require("virtuoso-t", "apt-get install virtuoso-opensource")
-    isql, http = free_port(), free_port()
-    (folder / "vsp").mkdir(parents=True, exist_ok=True)
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, isql=isql, http=http))
-    process = subprocess.Popen([binary, "+configfile", str(folder / "virtuoso.ini"), "+foreground"], cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{http}"
-        wait_for(f"{base}/sparql?query=ASK%7B%7D", 90)
-        yield base, isql
-    finally:
-        stop(process)
+    """The project's own throwaway Virtuoso (:mod:`exomirkg.bench.virtuoso`): base URL and isql port."""
+    require("virtuoso-t", "apt-get install virtuoso-opensource")
+    from exomirkg.bench.virtuoso import virtuoso_server as started
+    with started(folder) as found:
+        yield found
 
 
 APACHE_CONF = """LoadModule mpm_event_module {modules}/mod_mpm_event.so

@@ -83,6 +83,8 @@ RULES: tuple[Rule, ...] = (
     Rule("exomirkg.validate.jena:JenaUnavailable", Exit.UNUSABLE, MESSAGE, "Java or Debian's Jena jars are missing"),
     Rule("exomirkg.validate.jena:JenaFailed", Exit.UNUSABLE, MESSAGE,
          "Jena SHACL failed or ran out of memory (EXOMIRKG_JENA_HEAP=4g sets its heap)"),
+    Rule("exomirkg.bench.virtuoso:VirtuosoUnavailable", Exit.UNUSABLE, MESSAGE,
+         "Virtuoso is missing or its loader failed (the benchmark's side-by-side endpoint figures)"),
     Rule("exomirkg.rdf.figure:FigureUnavailable", Exit.UNUSABLE, MESSAGE, "Graphviz is missing or failed (the network figure)"),
     Rule("exomirkg.rdf.reasoning:ReasonerUnavailable", Exit.UNUSABLE, MESSAGE, "HermiT could not run (no Java)"),
     Rule("exomirkg.query.catalogue:UnknownQuery", Exit.UNUSABLE, MESSAGE, "no stored query has that name"),
