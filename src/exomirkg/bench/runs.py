@@ -197,6 +197,8 @@ def summary(runs: list[dict]) -> dict:
         add("endpoint_min_ratio_oxigraph", endpoint.get("min_ratio_slow"))
         add("endpoint_max_keep_alive_ms", endpoint.get("max_keep_alive_ms_fast"))
         add("endpoint_min_ratio_virtuoso", endpoint.get("min_ratio_virtuoso_fast"))
+        add("endpoint_min_ratio_virtuoso_uncached", endpoint.get("min_ratio_virtuoso_fast_uncached"))
+        add("endpoint_max_keep_alive_ms_uncached", endpoint.get("max_keep_alive_ms_fast_uncached"))
     return {name: {"min": min(values), "median": round(statistics.median(values), 3), "max": max(values)}
             for name, values in picks.items()} | {"runs": len(runs), "failed": len(runs) - len(done),
                                                    "same_verdict_every_run": all(r.get("same_verdict", True) for r in done)}

@@ -34,6 +34,8 @@ from .options import project_at, root_option
               help="Seconds after which a query counts as long; at most workers-1 long queries run at once.")
 @click.option("--queue", default=64, show_default=True, type=int,
               help="Requests that may wait for a free worker; more get 503 with Retry-After.")
+@click.option("--cache-mb", default=64, show_default=True, type=int,
+              help="Memory for the answers of repeated queries, answered without a worker (the store is read-only). 0: none.")
 @click.option("--allow-service", multiple=True, metavar="URL",
               help="Also allow SERVICE calls to this endpoint (repeatable); public biomedical endpoints are allowed by default.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
@@ -41,7 +43,7 @@ from .options import project_at, root_option
 @reports_errors()
 def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepared: bool, release_dir: Path | None,
           timeout: float, max_rows: int,
-          workers: int, max_body: int, max_memory: int, slow_after: float, queue: int, allow_service: tuple[str, ...],
+          workers: int, max_body: int, max_memory: int, slow_after: float, queue: int, cache_mb: int, allow_service: tuple[str, ...],
           config_file: Path | None) -> None:
     """Serve the KG: SPARQL 1.1 endpoint at /sparql, HTML pages, dereferenceable IRIs (read-only).
 
@@ -59,7 +61,7 @@ def serve(root: Path | None, host: str, port: int, store_dir: Path | None, prepa
     server = KnowledgeGraphServer(project, store_dir or default_store,
                                   ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
                                                allowlist=allowlist, max_body=max_body, memory_mb=max_memory,
-                                               slow_after=slow_after, queue=queue), prepared, release_dir)
+                                               slow_after=slow_after, queue=queue, cache_mb=cache_mb), prepared, release_dir)
     click.echo(f"serving exomir-kg on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops")
     try:
         server.serve_forever()

@@ -23,11 +23,13 @@ class Limits:
     memory_mb: int = 2048        # address space of one worker, store included; 0: no limit
     slow_after: float = 1.0      # a query running longer is long: at most workers - 1 at once
     queue: int = 64              # requests that may wait for a free worker
+    cache_mb: int = 64           # answers kept for repeated queries (the store is read-only); 0: none
 
     def __post_init__(self) -> None:
-        if self.timeout <= 0 or self.max_rows < 1 or self.workers < 1 or self.queue < 0 or self.slow_after <= 0:
+        if self.timeout <= 0 or self.max_rows < 1 or self.workers < 1 or self.queue < 0 or self.slow_after <= 0 \
+                or self.cache_mb < 0:
             raise ExomirError("timeout and slow-after must be positive; max-rows and workers at least 1; "
-                              "queue 0 or more")
+                              "queue and cache-mb 0 or more")
         if self.memory_mb and self.memory_mb < 512:
             raise ExomirError(f"a worker needs more than {self.memory_mb} MB of address space to open the store "
                               "(about 700 MB); give --max-memory 512 or more, or 0 for no limit")

@@ -17,6 +17,8 @@ under the server's :class:`~exomirkg.web.jobs.Limits`:
   :data:`REMEMBERED_LONG` of them); while the long slots are full it is refused at once, without
   taking a worker, and when a slot is free it holds one from its start. A client that sends the same
   expensive query again and again therefore never stands in the queue before a short query;
+- **repeated queries**: an answer is kept (:mod:`.answers`, ``cache_mb``) and a repeated query is
+  answered from it without a worker: the store is read-only, so the answer cannot change;
 - **a warm spare**: one worker more than ``workers`` is started and kept ready, so a worker killed
   for a timeout or a refused long query is replaced at once instead of after its start-up (about
   half a second: Python, pyoxigraph and the store).
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExomirError
+from .answers import AnswerCache
 from .jobs import Answer, Job, Limits
 from .workers import worker_main
 
@@ -69,6 +72,7 @@ class QueryWorkers:
         self._spares: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self.replaced = 0                       # workers killed and replaced so far (timeouts, refusals, deaths)
+        self.answers = AnswerCache(self.limits.cache_mb * 2**20)
         for _ in range(self.limits.workers):
             self._idle.put(self._start())
         for _ in range(SPARES):
@@ -148,7 +152,16 @@ class QueryWorkers:
 
     # ----------------------------------------------------------------- running
     def run(self, job: Job) -> Answer:
-        """Run a job on the next free worker, within the limits; never raises for a bad query."""
+        """The kept answer of a repeated job, else run it on the next free worker, within the limits;
+        never raises for a bad query."""
+        kept = self.answers.get(job)
+        if kept is not None:
+            return kept
+        answer = self._run(job)
+        self.answers.put(job, answer)
+        return answer
+
+    def _run(self, job: Job) -> Answer:
         holds_long = False
         if self.limits.timeout > self.limits.slow_after and self._is_known_long(job):
             if not self._long.acquire(blocking=False):

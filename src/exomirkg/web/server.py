@@ -94,10 +94,11 @@ class ServerConfig:
     slow_after: float = 1.0              # seconds after which a query counts as long
     queue: int = 64                      # requests that may wait for a worker
     socket_timeout: float = 60.0         # seconds a client may stall mid-request or stay idle
+    cache_mb: int = 64                   # answers kept for repeated queries; 0: none
 
     def limits(self) -> Limits:
         return Limits(timeout=self.timeout, max_rows=self.max_rows, workers=self.workers, memory_mb=self.memory_mb,
-                      slow_after=self.slow_after, queue=self.queue)
+                      slow_after=self.slow_after, queue=self.queue, cache_mb=self.cache_mb)
 
 
 @dataclass
