@@ -195,6 +195,7 @@ def summary(runs: list[dict]) -> dict:
         add("speedup_vs_pyshacl", r.get("speedup_vs_pyshacl"))
         endpoint = r.get("endpoint", {})
         add("endpoint_min_ratio_oxigraph", endpoint.get("min_ratio_slow"))
+        add("endpoint_min_ratio_oxigraph_uncached", endpoint.get("min_ratio_slow_uncached"))
         add("endpoint_max_keep_alive_ms", endpoint.get("max_keep_alive_ms_fast"))
         add("endpoint_min_ratio_virtuoso", endpoint.get("min_ratio_virtuoso_fast"))
         add("endpoint_min_ratio_virtuoso_uncached", endpoint.get("min_ratio_virtuoso_fast_uncached"))
@@ -242,7 +243,8 @@ def table(results: dict) -> str:
     machine = results["machine"]
     lines = [f"machine: {machine['cores']} cores, {machine.get('memory_gb', '?')} GB, Python {machine['python']}",
              (f"{'claims':>8} {'run':>4} {'quads':>9} {'build s':>8} {'shacl s':>8} {'struct s':>8} {'load s':>7} {'max q ms':>9} "
-              f"{'b+v+l+q s':>10} {'peak MB':>8} {'pyshacl s':>10} {'same':>5} {'speed-up':>8} {'ep/oxi':>7} {'ka ms':>6} {'ep/virt':>7}")]
+              f"{'b+v+l+q s':>10} {'peak MB':>8} {'pyshacl s':>10} {'same':>5} {'speed-up':>8} {'ep/oxi':>7} {'ka ms':>6} {'ep/virt':>7} "
+              f"{'uncached: ep/oxi':>16} {'ka ms':>6} {'ep/virt':>7}")]
     for entry in results["sizes"]:
         for number, f in enumerate(entry["runs"], 1):
             if "error" in f:
@@ -255,7 +257,9 @@ def table(results: dict) -> str:
                          f"{s['load']:>7} {worst:>9} {s['build_validate_load_query']:>10} {f['peak_pipeline_mb']:>8} "
                          f"{s.get('validate_pyshacl', '-'):>10} {f.get('same_verdict', '-')!s:>5} "
                          f"{f.get('speedup_vs_pyshacl', '-'):>8} {endpoint.get('min_ratio_slow', '-')!s:>7} "
-                         f"{endpoint.get('max_keep_alive_ms_fast', '-')!s:>6} {endpoint.get('min_ratio_virtuoso_fast', '-')!s:>7}")
+                         f"{endpoint.get('max_keep_alive_ms_fast', '-')!s:>6} {endpoint.get('min_ratio_virtuoso_fast', '-')!s:>7} "
+                         f"{endpoint.get('min_ratio_slow_uncached', '-')!s:>16} {endpoint.get('max_keep_alive_ms_fast_uncached', '-')!s:>6} "
+                         f"{endpoint.get('min_ratio_virtuoso_fast_uncached', '-')!s:>7}")
         for name, value in entry.get("summary", {}).items():
             if isinstance(value, dict):
                 lines.append(f"{entry['size']:>8}  {name}: min {value['min']}, median {value['median']}, max {value['max']}")

@@ -29,19 +29,62 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Dataset, Graph
+from rdflib.namespace import DCTERMS as DCTERMS_NAMESPACE
+from rdflib.namespace import PROV as PROV_NAMESPACE
+from rdflib.namespace import RDF as RDF_NAMESPACE
+from rdflib.namespace import RDFS as RDFS_NAMESPACE
+from rdflib.namespace import SKOS as SKOS_NAMESPACE
+from rdflib.namespace import XSD as XSD_NAMESPACE
 
 from ..curation.schema import FieldSpec
 from ..curation.sources import Claim, Curation, Quote, ReviewIssue, Source
 from ..dataset import LICENSE, REVIEW_DOI, REVIEW_DOI_IRI
-from ..ids.namespaces import CLAIM, DATASET_IRI, ENTITIES_GRAPH, EXO, ISSUE, NANOPUB, NP, OBO, PANEL, PREFIXES, QUOTE, REFERENCE
+from ..ids import namespaces as ns
+from ..ids.namespaces import DATASET_IRI, ENTITIES_GRAPH, OBO, PREFIXES
 from ..ids.prefixes import Curie, PrefixRegistry
 from ..ids.reference import MiRNAEntity, Reference, ReferenceTables, ResolvedMiRNA
 from .sentences import camel_words, sentence
 from .statistics import RDF_TYPE, Statistics
 
-REVIEW = URIRef(REVIEW_DOI_IRI)
+
+class Terms:
+    """A namespace's IRIs as plain strings, each made once (``EXO.Claim``, ``EXO["Claim"]``): rdflib's
+    Namespace makes and checks a new URIRef on every use, a quarter of the build's time. A term, once
+    made, is an attribute of the instance, read without a call."""
+
+    def __init__(self, namespace: str) -> None:
+        self._base = str(namespace)
+
+    def __getattr__(self, local: str) -> str:
+        if local.startswith("__"):
+            raise AttributeError(local)
+        made = self.__dict__[local] = self._base + local
+        return made
+
+    def __getitem__(self, local: str) -> str:
+        return self.__dict__.get(local) or self.__getattr__(local)
+
+
+class Names:
+    """IRIs minted per claim, quote or reference (``CLAIM["C131"]``): joined, never kept."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, namespace: str) -> None:
+        self._base = str(namespace)
+
+    def __getitem__(self, local: str) -> str:
+        return self._base + local
+
+
+EXO, NP = Terms(ns.EXO), Terms(ns.NP)
+RDF, RDFS, DCTERMS = Terms(str(RDF_NAMESPACE)), Terms(str(RDFS_NAMESPACE)), Terms(str(DCTERMS_NAMESPACE))
+PROV, SKOS, XSD = Terms(str(PROV_NAMESPACE)), Terms(str(SKOS_NAMESPACE)), Terms(str(XSD_NAMESPACE))
+CLAIM, NANOPUB, PANEL = Names(ns.CLAIM), Names(ns.NANOPUB), Names(ns.PANEL)
+REFERENCE, QUOTE, ISSUE = Names(ns.REFERENCE), Names(ns.QUOTE), Names(ns.ISSUE)
+
+REVIEW = REVIEW_DOI_IRI
 SO_MATURE = OBO["SO_0000276"]        # miRNA
 SO_PRECURSOR = OBO["SO_0001244"]     # pre_miRNA
 SO_GENE = OBO["SO_0001265"]          # miRNA_gene
@@ -91,7 +134,7 @@ class QuadSink:
     def graph(self, iri: str, scope: str = "claim", counts_types: bool = True) -> QuadGraph:
         """A graph whose lines belong to ``scope``; ``counts_types=False`` for a graph that only
         repeats types stated elsewhere (a provenance graph)."""
-        return QuadGraph(URIRef(iri), self.lines[scope], self.statistics, counts_types)
+        return QuadGraph(str(iri), self.lines[scope], self.statistics, counts_types)
 
     def _hand_on(self, scope: str) -> None:
         if self.lines[scope]:
@@ -144,7 +187,7 @@ class QuadGraph:
 
     __slots__ = ("_counts_types", "_lines", "_statistics", "_tail", "identifier")
 
-    def __init__(self, identifier: URIRef, lines: dict[str, None], statistics: Statistics, counts_types: bool = True):
+    def __init__(self, identifier: str, lines: dict[str, None], statistics: Statistics, counts_types: bool = True):
         self.identifier = identifier
         self._lines = lines
         self._tail = f" <{identifier}> .\n"
@@ -157,7 +200,7 @@ class QuadGraph:
         line = f"<{s}> <{p}> {obj}{self._tail}"
         if line not in self._lines:
             self._lines[line] = None
-            predicate = str(p)               # a URIRef and its str hash apart: count by the plain string
+            predicate = str(p)               # a str and its str hash apart: count by the plain string
             self._statistics.properties[predicate] += 1
             if predicate == RDF_TYPE and self._counts_types:
                 self._statistics.classes[str(o)] += 1
@@ -181,16 +224,16 @@ class ClaimGraphBuilder:
         self.entities = self.sink.graph(ENTITIES_GRAPH, "global")        # shared by every source
         self.source_entities = self.sink.graph(ENTITIES_GRAPH, "source")  # the current source's
         self._described: set[Curie] = set()
-        self._nodes: dict[object, URIRef] = {}
+        self._nodes: dict[object, str] = {}
         self.current_source: Source | None = None
 
     # ----------------------------------------------------------------- sources
     @staticmethod
-    def source_iri(source: Source | None) -> URIRef:
+    def source_iri(source: Source | None) -> str:
         """The source document: this review's DOI IRI, or the source's own IRI."""
-        return REVIEW if source is None else URIRef(source.iri)
+        return REVIEW if source is None else str(source.iri)
 
-    def describe_source(self, source: Source | None) -> URIRef:
+    def describe_source(self, source: Source | None) -> str:
         """The source document's type, label and licence (this review: also its DOI)."""
         node = self.source_iri(source)
         g = self.source_entities
@@ -199,7 +242,7 @@ class ClaimGraphBuilder:
             g.add((node, RDF.type, EXO.Review))
             review_ref = self.tables.references.get(0)
             g.add((node, RDFS.label, literal(review_ref.title if review_ref else "the review")))
-            g.add((node, DCTERMS.license, URIRef(LICENSE)))
+            g.add((node, DCTERMS.license, str(LICENSE)))
             g.add((node, EXO.doi, literal(REVIEW_DOI)))
         else:
             g.add((node, RDF.type, EXO[source.kind]))
@@ -210,10 +253,10 @@ class ClaimGraphBuilder:
         return self.tables.references if source is None else {r.number: r for r in source.references}
 
     # ----------------------------------------------------------------- identifiers
-    def iri(self, curie: Curie) -> URIRef:
-        return URIRef(self.prefixes.iri(curie))
+    def iri(self, curie: Curie) -> str:
+        return str(self.prefixes.iri(curie))
 
-    def describe(self, curie: Curie) -> URIRef:
+    def describe(self, curie: Curie) -> str:
         """Add the entity's label, bare id and other IRI forms to the entities graph, once."""
         node = self.iri(curie)
         if curie in self._described or curie.prefix == "exo":
@@ -224,7 +267,7 @@ class ClaimGraphBuilder:
         g.add((node, DCTERMS.identifier, literal(curie.bare_id)))
         g.add((node, SKOS.notation, literal(curie.local_id)))    # the local id, as Wikidata stores it
         for other in self.prefixes.other_iris(curie):
-            g.add((node, SKOS.exactMatch, URIRef(other)))
+            g.add((node, SKOS.exactMatch, str(other)))
         if curie.prefix == "hgnc":
             row = self.tables.hgnc_genes.get(curie.local_id)
             if row:
@@ -234,7 +277,7 @@ class ClaimGraphBuilder:
             self._describe_cell_line(node, curie)
         return node
 
-    def _describe_cell_line(self, node: URIRef, curie: Curie) -> None:
+    def _describe_cell_line(self, node: str, curie: Curie) -> None:
         """What Cellosaurus states about the line: species, disease, cell type, parent, caution."""
         facts = self.tables.cell_line_facts.get(curie.local_id)
         if facts is None:
@@ -254,7 +297,7 @@ class ClaimGraphBuilder:
             g.add((node, RDF.type, EXO.ProblematicCellLine))
             g.add((node, EXO.cellLineCaution, literal(facts.caution)))
 
-    def problematic_lines(self, claim: Claim) -> list[tuple[URIRef, str]]:
+    def problematic_lines(self, claim: Claim) -> list[tuple[str, str]]:
         """The cell lines of a claim (any cell field) that Cellosaurus flags, with its comment."""
         found = []
         for value in claim.values.values():
@@ -264,7 +307,7 @@ class ClaimGraphBuilder:
                     found.append((self.iri(value), facts.caution))
         return sorted(set(found))
 
-    def describe_mirna(self, resolved: ResolvedMiRNA) -> list[URIRef]:
+    def describe_mirna(self, resolved: ResolvedMiRNA) -> list[str]:
         """Describe a resolved miRNA with its precursors, mature products and MIR genes."""
         g = self.entities
         for precursor in resolved.precursors:
@@ -281,18 +324,18 @@ class ClaimGraphBuilder:
             g.add((node, EXO.textName, literal(resolved.text_name)))
         return nodes
 
-    def _describe_mirbase(self, entity: MiRNAEntity, so_class: URIRef) -> URIRef:
+    def _describe_mirbase(self, entity: MiRNAEntity, so_class: str) -> str:
         node = self.describe(entity.curie)
         self.entities.add((node, RDF.type, so_class))
         return node
 
     # ----------------------------------------------------------------- provenance nodes
     @staticmethod
-    def reference_iri(ref: Reference, source: Source | None = None) -> URIRef:
+    def reference_iri(ref: Reference, source: Source | None = None) -> str:
         """``reference/117`` in this review, ``reference/KEY/5`` in another source."""
         return REFERENCE[str(ref.number) if source is None else f"{source.key}/{ref.number}"]
 
-    def reference(self, ref: Reference, source: Source | None = None) -> URIRef:
+    def reference(self, ref: Reference, source: Source | None = None) -> str:
         node = self.reference_iri(ref, source)
         if self._nodes.setdefault(("reference", node), node) is not node:
             return node
@@ -318,10 +361,10 @@ class ClaimGraphBuilder:
         if ref.verified:
             if ref.doi:
                 triples.append((node, EXO.doi, literal(ref.doi)))
-                triples.append((node, SKOS.exactMatch, URIRef("https://doi.org/" + ref.doi)))
+                triples.append((node, SKOS.exactMatch, str("https://doi.org/" + ref.doi)))
             if ref.pmid:
                 triples.append((node, EXO.pmid, literal(ref.pmid)))
-                triples.append((node, SKOS.exactMatch, URIRef(self.prefixes.iri(Curie("pubmed", ref.pmid)))))
+                triples.append((node, SKOS.exactMatch, str(self.prefixes.iri(Curie("pubmed", ref.pmid)))))
             if ref.pmcid:
                 triples.append((node, EXO.pmcid, literal(ref.pmcid)))
         else:
@@ -333,17 +376,17 @@ class ClaimGraphBuilder:
         return triples
 
     @staticmethod
-    def quote_iri(quote: Quote, source: Source | None = None) -> URIRef:
+    def quote_iri(quote: Quote, source: Source | None = None) -> str:
         """``quote/q`` + 12 hex digits of its text, section and location (and its source's key)."""
         key = f"{quote.text}\n{quote.section}\n{quote.location}" + ("" if source is None else f"\n{source.key}")
         return QUOTE["q" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]]
 
-    def quote(self, quote: Quote, source: Source | None = None) -> URIRef:
+    def quote(self, quote: Quote, source: Source | None = None) -> str:
         node = self.quote_iri(quote, source)
         g = self.source_entities
         for number, (column, text) in enumerate(quote.cells, 1):     # a table row's printed cells
             if text:
-                cell = URIRef(f"{node}/cell/{number}")
+                cell = str(f"{node}/cell/{number}")
                 g.add((node, EXO.tableCell, cell))
                 g.add((cell, RDF.type, EXO.TableCell))
                 g.add((cell, EXO.columnNumber, literal(number)))
@@ -362,7 +405,7 @@ class ClaimGraphBuilder:
             g.add((node, EXO.tableRow, literal(quote.table[1])))
         return node
 
-    def issue(self, issue: ReviewIssue) -> URIRef:
+    def issue(self, issue: ReviewIssue) -> str:
         source = issue.source
         node = ISSUE[issue.id if source is None else f"{source.key}/{issue.id}"]
         g = self.source_entities
@@ -406,7 +449,7 @@ class ClaimGraphBuilder:
         a = assertion
         a.add((node, RDF.type, claim_class))
         a.add((node, RDFS.label, literal(self.claim_label(claim))))
-        subjects: list[URIRef] = []
+        subjects: list[str] = []
         if claim.mirnas:
             nodes = [n for resolved in claim.mirnas for n in self.describe_mirna(resolved)]
             for mirna in nodes:
@@ -431,7 +474,7 @@ class ClaimGraphBuilder:
             if name in ("as_written", "evidence", "panel_markers"):
                 continue
             if spec.measure:
-                m = URIRef(f"{node}/{name}")
+                m = str(f"{node}/{name}")
                 a.add((node, EXO.hasMeasurement, m))
                 if len(claim.mirnas) > 1:
                     a.add((PANEL[claim.id], EXO.hasMeasurement, m))    # the panel's own figure
@@ -477,12 +520,12 @@ class ClaimGraphBuilder:
         i.add((np_iri, DCTERMS.created, literal(f"{created}T00:00:00", XSD.dateTime)))   # no time zone: the one form rdflib and Oxigraph both keep as written
         for name, orcid in creators or (("exomir-kg curators", None),):
             if orcid:                                             # a person: their ORCID IRI, named
-                i.add((np_iri, DCTERMS.creator, URIRef(orcid)))
-                i.add((URIRef(orcid), RDFS.label, literal(name)))
+                i.add((np_iri, DCTERMS.creator, str(orcid)))
+                i.add((str(orcid), RDFS.label, literal(name)))
             else:
                 i.add((np_iri, DCTERMS.creator, literal(name)))
-        i.add((np_iri, DCTERMS.license, URIRef(LICENSE)))
-        i.add((np_iri, DCTERMS.isPartOf, URIRef(DATASET_IRI)))
+        i.add((np_iri, DCTERMS.license, str(LICENSE)))
+        i.add((np_iri, DCTERMS.isPartOf, str(DATASET_IRI)))
         i.add((np_iri, RDFS.label, literal(f"{claim.id}: {self.claim_label(claim)}")))
         i.add((np_iri, PROV.wasDerivedFrom, origin))
 
@@ -496,7 +539,7 @@ class ClaimGraphBuilder:
             return [EXO[spec.values[value]]]                     # type: ignore[index]
         return [literal(value)]
 
-    def _add_edges(self, claim: Claim, node: URIRef, subjects: list[URIRef], a: QuadGraph) -> None:
+    def _add_edges(self, claim: Claim, node: str, subjects: list[str], a: QuadGraph) -> None:
         """The claim's direct edges, each also as a qualified edge (``claim/C001/edge/1``, an
         ``rdf:Statement``) that carries the claim's qualifier fields (schema.yaml ``qualifier: true``):
         a direct edge never says more than its claim without its context one hop away."""
@@ -516,7 +559,7 @@ class ClaimGraphBuilder:
             for subject in subjects:
                 a.add((subject, EXO[edge.predicate], obj))
                 index += 1
-                qualified = URIRef(f"{node}/edge/{index}")
+                qualified = str(f"{node}/edge/{index}")
                 a.add((qualified, RDF.type, EXO.QualifiedEdge))
                 a.add((qualified, RDF.subject, subject))
                 a.add((qualified, RDF.predicate, EXO[edge.predicate]))
