@@ -96,9 +96,9 @@ def test_summary_gives_minimum_and_median_of_the_runs():
 
 
 def test_validation_parts_are_planned_from_the_size():
-    """No part holds more than about 1.5 million triples; never fewer parts than cores."""
+    """No part holds more than about 3 million triples; never fewer parts than cores."""
     from exomirkg.bench.runs import PART_TRIPLES, TRIPLES_PER_CLAIM, parts_for
-    assert parts_for(1000, 2) == 2 and parts_for(100_000, 2) == 3
+    assert parts_for(1000, 2) == 2 and parts_for(100_000, 2) == 3 and parts_for(100_000, 4) == 4
     assert parts_for(1_000_000, 2) * PART_TRIPLES >= 1_000_000 * TRIPLES_PER_CLAIM > (parts_for(1_000_000, 2) - 1) * PART_TRIPLES
 
 
@@ -122,6 +122,12 @@ def test_a_sources_claims_and_its_entities_validate_in_one_part(project, tmp_pat
         paths[-1].write_text(text, encoding="utf-8")
     whole = {v.key for v in validate(claim_graph_builder(project).build(curation), project.shapes_path, "pyshacl").violations}
     assert whole and {v.key for v in validate_parts(paths, project.shapes_path, "pyshacl", 1)} == whole
+    from exomirkg.bench.runs import sample_check
+    from servers import require_jena
+    require_jena()
+    seconds: dict = {}
+    sample = sample_check(paths, project.shapes_path, "jena", seconds)
+    assert sample["same_verdict"] and sample["triples"] > 1000 and {"sample_engine", "sample_pyshacl"} <= set(seconds)
 
 
 def test_endpoint_and_raw_oxigraph_answer_alike_under_the_same_load(project, tmp_path):

@@ -34,7 +34,7 @@ def _sizes(value: str) -> tuple[int, ...]:
               help="Run the pyshacl reference validation only up to this size (it is slow).")
 @click.option("--parts", default=None, type=click.IntRange(1, 10000),
               help="Validate in this many independent parts, one Jena SHACL process each  [default: one per core, "
-                   "more for large KGs: at most 1.5 million triples a part]")
+                   "more for large KGs: at most 3 million triples a part]")
 @click.option("--no-endpoint", is_flag=True,
               help="Skip the load comparison of 'exomirkg serve' with the raw Oxigraph server and Virtuoso.")
 @click.option("--no-virtuoso", is_flag=True, help="Skip Virtuoso in the endpoint comparison.")
