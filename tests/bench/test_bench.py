@@ -158,3 +158,14 @@ def test_endpoint_and_raw_oxigraph_answer_alike_under_the_same_load(project, tmp
     assert result["min_ratio_slow"] == result["queries"]["table-1"]["ratio"]
     assert result["max_keep_alive_ms_fast"] == max(result["queries"][n]["exomirkg"]["keep_alive_ms"]
                                                    for n in ("targets-of-mirna", "claim-counts"))
+
+
+def test_a_run_stopped_part_way_keeps_the_stages_it_finished():
+    """Each stage says its seconds on stderr as it ends; a stopped run's figures keep them, and the
+    table shows them beside the error."""
+    from exomirkg.bench.runs import stages_said, table
+    said = stages_said(b"loading\nstage generate 2.5\nstage build 401.25\nTraceback: killed\n")
+    assert said == {"generate": 2.5, "build": 401.25}
+    results = {"machine": {"cores": 2, "python": "3.11"}, "sizes": [
+        {"size": 1000000, "runs": [{"size": 1000000, "error": "did not finish in 600 s", "seconds": said}]}]}
+    assert "did not finish in 600 s (done: generate 2.5 s, build 401.25 s)" in table(results)

@@ -28,10 +28,20 @@ from .endpoints import compare_endpoints
 
 
 def _timed(results: dict, name: str, function):
+    """Run ``function``, keep its seconds under ``name`` and say them on stderr (``stage NAME S``), so
+    that a run stopped part way still tells where its time went."""
     start = time.perf_counter()
     value = function()
     results[name] = round(time.perf_counter() - start, 3)
+    print(f"stage {name} {results[name]}", file=sys.stderr, flush=True)
     return value
+
+
+def stages_said(stderr: str | bytes | None) -> dict[str, float]:
+    """The ``stage NAME S`` lines of a run's stderr, as seconds by stage."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr or ""
+    found = (line.split() for line in text.splitlines() if line.startswith("stage "))
+    return {parts[1]: float(parts[2]) for parts in found if len(parts) == 3}
 
 
 def _query_figures(store, project: Project, runs: int = 7) -> dict[str, dict[str, float]]:
@@ -248,9 +258,10 @@ def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_
             try:
                 run_ = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
                 figures = json.loads(run_.stdout.strip().splitlines()[-1]) if run_.returncode == 0 else \
-                    {"size": size, "error": run_.stderr.strip().splitlines()[-1] if run_.stderr.strip() else f"exit {run_.returncode}"}
-            except subprocess.TimeoutExpired:
-                figures = {"size": size, "error": f"did not finish in {timeout:g} s"}
+                    {"size": size, "error": run_.stderr.strip().splitlines()[-1] if run_.stderr.strip() else f"exit {run_.returncode}",
+                     "seconds": stages_said(run_.stderr)}
+            except subprocess.TimeoutExpired as stopped:
+                figures = {"size": size, "error": f"did not finish in {timeout:g} s", "seconds": stages_said(stopped.stderr)}
             entry["runs"].append(figures)
             entry["summary"] = summary(entry["runs"])
             out.parent.mkdir(parents=True, exist_ok=True)       # written after every run: nothing lost on a stop
@@ -268,7 +279,8 @@ def table(results: dict) -> str:
     for entry in results["sizes"]:
         for number, f in enumerate(entry["runs"], 1):
             if "error" in f:
-                lines.append(f"{entry['size']:>8} {number:>4} error: {f['error']}")
+                done = ", ".join(f"{k} {v} s" for k, v in f.get("seconds", {}).items())
+                lines.append(f"{entry['size']:>8} {number:>4} error: {f['error']}" + (f" (done: {done})" if done else ""))
                 continue
             s = f["seconds"]
             worst = max(q["median_ms"] for q in f["queries"].values())
