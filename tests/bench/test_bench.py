@@ -86,7 +86,8 @@ def test_summary_gives_minimum_and_median_of_the_runs():
     from exomirkg.bench.runs import summary
 
     def one(seconds, speedup, slowest):
-        return {"seconds": {"build_validate_load_query": seconds, "validate_shacl": 1.0}, "peak_pipeline_mb": 100.0,
+        return {"seconds": {"build_validate_load_query": seconds, "validate_shacl": 1.0, "build": 0.5, "load": 0.25},
+                "peak_pipeline_mb": 100.0,
                 "queries": {"a": {"median_ms": slowest}, "b": {"median_ms": 0.1}}, "speedup_vs_pyshacl": speedup,
                 "same_verdict": True}
     figures = summary([one(50, 12.0, 30), one(40, 9.5, 45), one(70, 11.0, 20), {"size": 1, "error": "killed"}])
