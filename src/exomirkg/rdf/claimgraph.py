@@ -18,8 +18,9 @@ issues, named under the source's key. The builder writes one source at a time: i
 entity descriptions, so memory holds one source's, not the whole KG's; the statistics
 (:mod:`.statistics`) are counted on the way and written last, in ``graph/statistics``.
 
-It runs a little over 400 lines because one builder walks a claim into its four graphs and the
-entities graph; split, its methods would pass the same state back and forth.
+It runs to some 650 lines because one builder walks a claim into its four graphs, its source's
+descriptions and the shared entities graph, and writes them as it goes (sink, parts, statistics);
+split, its methods would pass the same state back and forth.
 """
 from __future__ import annotations
 
@@ -200,7 +201,7 @@ class QuadGraph:
         line = f"<{s}> <{p}> {obj}{self._tail}"
         if line not in self._lines:
             self._lines[line] = None
-            predicate = str(p)               # a str and its str hash apart: count by the plain string
+            predicate = str(p)               # a URIRef (an OBO constant) hashes apart from its str: count the str
             self._statistics.properties[predicate] += 1
             if predicate == RDF_TYPE and self._counts_types:
                 self._statistics.classes[str(o)] += 1
