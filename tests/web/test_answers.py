@@ -65,3 +65,10 @@ def test_the_endpoint_answers_a_repeated_query_without_a_worker_and_alike(projec
             assert _ask(kg, "SELECT * WHERE { ?s ?p }")[0] == 400 and _ask(kg, "SELECT * WHERE { ?s ?p }")[0] == 400
         finally:
             kg.close()
+
+
+def test_a_negative_cache_size_is_refused():
+    import pytest
+    from exomirkg.errors import ExomirError
+    with pytest.raises(ExomirError, match="cache-mb 0 or more"):
+        ServerConfig(cache_mb=-1).limits()
