@@ -352,8 +352,14 @@ def test_structure_checks_find_every_broken_nanopublication_part(base):
     broken.remove((None, None, None, URIRef(f"{NANOPUB['C001']}/head")))
     _graph_of(broken, "C002", "assertion").add((CLAIM["C999"], RDF.type, EXO.TargetClaim))
     broken.remove((None, None, None, URIRef(f"{NANOPUB['C003']}/pubinfo")))
+    # a link of the head stated elsewhere and not in the head (C004), a head emptied (C005)
+    _graph_of(broken, "C004", "pubinfo").add((NANOPUB["C004"], NP.hasAssertion, URIRef(f"{NANOPUB['C004']}/other")))
+    broken.remove((None, None, None, URIRef(f"{NANOPUB['C005']}/head")))
     found = {(v.focus, v.message.split("(")[-1].rstrip(")")) for v in structure_violations(broken)}
     assert (str(NANOPUB["C001"]), "head check") in found
+    assert (str(NANOPUB["C004"]), "head check") in found
+    assert (str(NANOPUB["C005"]), "head check") in found
+    assert {focus for focus, check in found if check == "head check"} == {str(NANOPUB[c]) for c in ("C001", "C004", "C005")}
     assert (str(NANOPUB["C002"]), "assertion check") in found
     assert (str(NANOPUB["C003"]), "pubinfo check") in found
     assert not structure_violations(base)
