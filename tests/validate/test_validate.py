@@ -352,14 +352,16 @@ def test_structure_checks_find_every_broken_nanopublication_part(base):
     broken.remove((None, None, None, URIRef(f"{NANOPUB['C001']}/head")))
     _graph_of(broken, "C002", "assertion").add((CLAIM["C999"], RDF.type, EXO.TargetClaim))
     broken.remove((None, None, None, URIRef(f"{NANOPUB['C003']}/pubinfo")))
-    # a link of the head stated elsewhere and not in the head (C004), a head emptied (C005)
+    # a link of the head stated elsewhere and not in the head (C004); a graph named like a
+    # nanopublication's but with no part's suffix, so a nanopublication with no head (C005/extra)
     _graph_of(broken, "C004", "pubinfo").add((NANOPUB["C004"], NP.hasAssertion, URIRef(f"{NANOPUB['C004']}/other")))
-    broken.remove((None, None, None, URIRef(f"{NANOPUB['C005']}/head")))
+    _graph_of(broken, "C005", "extra").add((CLAIM["C005"], RDFS.comment, Literal("stray")))
     found = {(v.focus, v.message.split("(")[-1].rstrip(")")) for v in structure_violations(broken)}
     assert (str(NANOPUB["C001"]), "head check") in found
     assert (str(NANOPUB["C004"]), "head check") in found
-    assert (str(NANOPUB["C005"]), "head check") in found
-    assert {focus for focus, check in found if check == "head check"} == {str(NANOPUB[c]) for c in ("C001", "C004", "C005")}
+    assert (f"{NANOPUB['C005']}/extra", "head check") in found
+    assert {focus for focus, check in found if check == "head check"} == {
+        str(NANOPUB["C001"]), str(NANOPUB["C004"]), f"{NANOPUB['C005']}/extra"}
     assert (str(NANOPUB["C002"]), "assertion check") in found
     assert (str(NANOPUB["C003"]), "pubinfo check") in found
     assert not structure_violations(base)

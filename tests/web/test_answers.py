@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import urllib.parse
 
+import pytest
+
+from exomirkg.errors import ExomirError
 from exomirkg.web.answers import LARGEST_SHARE, AnswerCache, answer_size
 from exomirkg.web.jobs import Answer, Job
 from exomirkg.web.server import KnowledgeGraphServer, ServerConfig
@@ -68,7 +71,5 @@ def test_the_endpoint_answers_a_repeated_query_without_a_worker_and_alike(projec
 
 
 def test_a_negative_cache_size_is_refused():
-    import pytest
-    from exomirkg.errors import ExomirError
     with pytest.raises(ExomirError, match="cache-mb 0 or more"):
         ServerConfig(cache_mb=-1).limits()

@@ -45,7 +45,6 @@ def jsonld(ctx: ReleaseContext) -> Files:
     return {f"data/{KG_STEM}.jsonld": json.dumps(compacted, indent=1, sort_keys=True, ensure_ascii=False) + "\n"}
 
 
-
 XSD_STRING = str(XSD.string)
 RDF_LANGSTRING = str(RDF.langString)
 
@@ -74,6 +73,7 @@ def pyld_dataset(text: str) -> dict[str, list[dict[str, dict[str, str]]]]:
         dataset.setdefault(name, []).append({"subject": term(quad.subject), "predicate": term(quad.predicate),
                                              "object": term(quad.object)})
     return dataset
+
 
 ASSOCIATION_COLUMNS = ("claim", "claim_type", "mirna", "mirbase_id", "direction", "effect", "comparison", "biofluid",
                        "target", "process", "donor_cell", "recipient_cell", "evidence", "references", "pmid_doi",
