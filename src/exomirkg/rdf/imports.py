@@ -2,13 +2,16 @@
 
 Each extract holds, for the terms the review needs, the identifier, its exact upstream label and
 the upstream source, plus the is_a / part_of hierarchy where the tables give it (GO, CL, UBERON,
-MONDO, ECO, SO, RO). Nothing in them is typed by hand.
+MONDO, ECO, SO, RO), and the is_a closure of that hierarchy as ``exo:hasAncestor`` (so that queries
+match a term's subtypes with one triple pattern, not ``rdfs:subClassOf*``). Nothing in them is
+typed by hand.
 """
 from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -177,8 +180,41 @@ def write_imports(project: Project) -> dict[Path, int]:
                         extract.parent(curie, table_curie(parent), "is_a")
         extracts.append(extract)
 
+    _state_ancestors(extracts)
     folder.mkdir(parents=True, exist_ok=True)
     return dict(extract.write(folder) for extract in extracts)
+
+
+def ancestor_closure(parents: Mapping[URIRef, Iterable[URIRef]]) -> dict[URIRef, set[URIRef]]:
+    """Every term's ancestors through ``parents`` (child -> direct superclasses): the transitive
+    closure, without the term itself (even if a cycle leads back to it)."""
+    closure: dict[URIRef, set[URIRef]] = {}
+    for term in parents:
+        seen: set[URIRef] = set()
+        stack = list(parents[term])
+        while stack:
+            parent = stack.pop()
+            if parent not in seen:
+                seen.add(parent)
+                stack.extend(parents.get(parent, ()))
+        seen.discard(term)
+        closure[term] = seen
+    return closure
+
+
+def _state_ancestors(extracts: list[_Extract]) -> None:
+    """Add ``term exo:hasAncestor superclass`` for the closure of rdfs:subClassOf between named
+    classes of all extracts, in each extract that describes the term."""
+    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for extract in extracts:
+        for child, parent in extract.graph.subject_objects(RDFS.subClassOf):
+            if isinstance(child, URIRef) and isinstance(parent, URIRef):
+                parents[child].add(parent)
+    closure = ancestor_closure(parents)
+    for extract in extracts:
+        for term in extract.terms & closure.keys():
+            for ancestor in closure[term]:
+                extract.graph.add((term, EXO.hasAncestor, ancestor))
 
 
 def _hgnc(text: str) -> Curie:
