@@ -619,6 +619,17 @@ def test_claims_about_a_cell_type_include_its_cell_lines(ask):
             ("C114", "natural killer cell", "cell type"), ("C176", "natural killer cell", "cell type")} <= found
 
 
+def test_claims_about_a_parent_cell_type_include_its_subtypes_and_their_cell_lines(ask):
+    """Lymphocyte (CL:0000542) is an ancestor of NK cell and T cell in the Cell Ontology: the NK cell and
+    T cell claims match as "cell type", NK-92 (an NK cell line) as "cell line of the type"."""
+    found = {(r["claim"].rsplit("/", 1)[1], r["role"], r["cellLabel"], r["matchedAs"])
+             for r in ask("claims-in-cell-type", cell_type="CL:0000542")}
+    assert {("C023", "in", "T cell", "cell type"), ("C109", "in", "natural killer cell", "cell type"),
+            ("C112", "in", "NK-92", "cell line of the type"), ("C113", "in", "NK-92", "cell line of the type"),
+            ("C114", "recipient", "natural killer cell", "cell type")} <= found
+    assert not {row for row in found if row[2] == "malignant cell"}       # C114's donor is no lymphocyte
+
+
 def test_claims_on_problematic_cell_lines_say_so(ask):
     rows = ask("problematic-cell-lines")
     lines = {r["cellLine"]: r["caution"] for r in rows}
