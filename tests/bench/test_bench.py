@@ -74,7 +74,14 @@ def test_bench_command_writes_its_figures(project, tmp_path):
         assert size["same_verdict"] is True and size["sources"] == 3          # this review and two more
         assert size["violations_shacl"] == size["violations_pyshacl"] > 0
         assert {"build", "validate", "validate_shacl", "validate_structure", "validate_pyshacl", "load", "queries_total",
-                "build_validate_load_query", "release_data"} <= set(size["seconds"])
+                "validate_and_load", "build_validate_load_query", "release_data"} <= set(size["seconds"])
+        seconds = size["seconds"]
+        # validation and load side by side: the pipeline's wall time is no sum of the two
+        assert seconds["build_validate_load_query"] == round(seconds["build"] + seconds["validate_and_load"]
+                                                             + seconds["queries_total"], 3)
+        assert seconds["validate_and_load"] >= max(seconds["validate_shacl"], seconds["load"])
+        assert {"build", "validate_and_load"} <= set(seconds["cpu"]) and seconds["cpu"]["build"] > 0
+        assert size["peak_pipeline_mb"] >= size["peak_rss_mb"] > 50      # sampled: this process and its JVMs together
         assert len(size["queries"]) >= 20 and all("median_ms" in q and "p95_ms" in q for q in size["queries"].values())
     seconds = sorted(r["seconds"]["build_validate_load_query"] for r in entry["runs"])
     assert entry["summary"]["build_validate_load_query_s"]["min"] == seconds[0]
@@ -170,3 +177,23 @@ def test_a_run_stopped_part_way_keeps_the_stages_it_finished():
     results = {"machine": {"cores": 2, "python": "3.11"}, "sizes": [
         {"size": 1000000, "runs": [{"size": 1000000, "error": "did not finish in 600 s", "seconds": said}]}]}
     assert "did not finish in 600 s (done: generate 2.5 s, build 401.25 s)" in table(results)
+
+
+def test_peak_memory_counts_a_child_process_with_this_one(tmp_path):
+    """The sampled peak is of this process and its descendants at one moment: a child holding
+    300 MB shows in it."""
+    import os
+    import subprocess
+    import sys
+    from exomirkg.bench.memory import PeakMemory, tree_resident_mb
+    own = tree_resident_mb(os.getpid())
+    assert own > 10
+    ready = tmp_path / "ready"
+    with PeakMemory(interval=0.02) as peak:
+        child = subprocess.Popen([sys.executable, "-c", "import pathlib, sys, time\n"
+                                  "held = bytearray(300 * 2**20)\n"
+                                  "pathlib.Path(sys.argv[1]).write_text('up')\n"
+                                  "time.sleep(0.5)", str(ready)])
+        child.wait(timeout=60)
+    assert ready.exists() and peak.mb is not None and peak.mb >= own + 280
+    assert tree_resident_mb(os.getpid()) < own + 200             # the child is gone, and with it its memory

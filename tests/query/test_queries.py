@@ -653,3 +653,18 @@ def test_the_readme_lists_every_stored_query_with_its_question(queries):
     from exomirkg.query.catalogue import markdown_table
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert markdown_table(queries) in readme
+
+
+def test_a_lenient_load_holds_the_same_kg_and_only_lenient_takes_a_bad_iri(project, tmp_path):
+    """``lenient`` (for the builder's own N-Quads) skips the parser's checks, nothing else: the KG
+    loads to the same quads; a file with an IRI holding a space is refused unless lenient."""
+    from exomirkg.query.store import EmbeddedStore
+    kg = project.kg_dir / "exomir-kg.nq"
+    strict = EmbeddedStore(kg, [], quads_format="nquads").pyoxigraph
+    lenient = EmbeddedStore(kg, [], quads_format="nquads", lenient=True).pyoxigraph
+    assert len(strict) == len(lenient) > 10000 and set(strict) == set(lenient)
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<https://example.org/a b> <https://example.org/p> <https://example.org/o> <https://example.org/g> .\n")
+    with pytest.raises(SyntaxError):
+        EmbeddedStore(bad, [], quads_format="nquads")
+    assert len(EmbeddedStore(bad, [], quads_format="nquads", lenient=True).pyoxigraph) == 1

@@ -155,3 +155,22 @@ def test_streamed_quads_and_validation_parts_hold_the_whole_kg(project, built, t
     assert all(shared <= part for part in in_parts)          # the entities go to every part
     owners = [{str(t.subject) for t in part - shared if "/claim/" in str(t.subject)} for part in in_parts]
     assert all(owners) and not (owners[0] & owners[1] or owners[1] & owners[2] or owners[0] & owners[2])
+
+
+def test_validation_parts_write_a_line_once_per_part_within_a_source():
+    """The reference facts and quotes that each claim's provenance repeats go to a part once per
+    source; the next source writes them again (its part must hold them); shared lines go to every
+    part as they are."""
+    import io
+    from exomirkg.rdf.claimgraph import ValidationParts
+    handles = [io.StringIO(), io.StringIO()]
+    parts = ValidationParts(handles)
+    reference, quote, shared = "<r> <p> <x> .\n", "<q> <p> <x> .\n", "<g> <p> <x> .\n"
+    parts.write("source a", [reference, "<c1> <p> <x> .\n", reference], "a")
+    parts.write("source a", [reference, "<c2> <p> <x> .\n"], "a")
+    parts.write(None, [reference, quote], "a")              # the source's own references and quotes
+    parts.write("source b", [reference, "<c3> <p> <x> .\n"], "b")
+    parts.write(None, [quote], "b")
+    parts.write(None, [shared, shared])
+    assert handles[0].getvalue() == reference + "<c1> <p> <x> .\n<c2> <p> <x> .\n" + quote + shared + shared
+    assert handles[1].getvalue() == reference + "<c3> <p> <x> .\n" + quote + shared + shared

@@ -163,22 +163,44 @@ class ValidationParts:
     each owner's triples (a nanopublication's, or every claim of a source's) go to one part, round
     robin in order of first appearance; a group's shared triples (a source's quotes and references)
     go to every part that holds one of its owners; other shared triples (owner and group None) to
-    every part."""
+    every part.
+
+    Within a group (a source), a triple goes to a part once: each claim's provenance repeats the
+    facts of the references it cites and the quotes it reads, which N-Triples would otherwise carry
+    once per claim (a quarter of the lines of a synthetic KG). What is remembered is one source's
+    lines, forgotten when the next group begins, so memory stays that of one source.
+    """
 
     def __init__(self, handles: Sequence[TextIO]):
         self.handles = list(handles)
         self._assigned: dict[str, int] = {}
         self._groups: dict[str, set[int]] = {}
+        self._group: str | None = None
+        self._written: list[set[str]] = [set() for _ in self.handles]
+
+    def _write_new(self, index: int, lines: list[str]) -> None:
+        """Write to part ``index`` the lines it has not had in this group."""
+        if self._group is None:
+            self.handles[index].writelines(lines)
+            return
+        seen = self._written[index]
+        new = [line for line in dict.fromkeys(lines) if line not in seen]
+        seen.update(new)
+        self.handles[index].writelines(new)
 
     def write(self, owner: str | None, lines: list[str], group: str | None = None) -> None:
+        if group != self._group:
+            self._group = group
+            for seen in self._written:
+                seen.clear()
         if owner is None:
             held = self._groups.pop(group, None) if group is not None else None
-            for index, handle in enumerate(self.handles):
+            for index in range(len(self.handles)):
                 if held is None or index in held:
-                    handle.writelines(lines)
+                    self._write_new(index, lines)
         else:
             index = self._assigned.setdefault(owner, len(self._assigned) % len(self.handles))
-            self.handles[index].writelines(lines)
+            self._write_new(index, lines)
             if group is not None:
                 self._groups.setdefault(group, set()).add(index)
 
