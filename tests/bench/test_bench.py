@@ -197,3 +197,44 @@ def test_peak_memory_counts_a_child_process_with_this_one(tmp_path):
         child.wait(timeout=60)
     assert ready.exists() and peak.mb is not None and peak.mb >= own + 280
     assert tree_resident_mb(os.getpid()) < own + 200             # the child is gone, and with it its memory
+
+
+def test_the_load_test_keeps_its_connections_alive_and_counts_errors():
+    """Each client sends its requests on one kept-alive connection (a new connection a request would
+    time TCP set-up as much as the server); a failed answer is counted, and the client reconnects."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from exomirkg.bench.endpoints import load_test
+    connections: list[int] = []
+    served = {"n": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            connections.append(1)
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            served["n"] += 1
+            failing = served["n"] == 5
+            body = b"no" if failing else b'{"results": {"bindings": [{}, {}]}}'
+            self.send_response(500 if failing else 200)
+            self.send_header("Content-Length", str(len(body)))
+            if failing:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(body)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        figures = load_test(f"http://127.0.0.1:{httpd.server_address[1]}/sparql", "ASK {}", concurrency=2,
+                            requests=40, budget=30)
+    finally:
+        httpd.shutdown()
+    assert figures["errors"] == 1 and "HTTP 500" in figures["first_error"] and 39 <= figures["answers"] <= 40
+    assert figures["rows"] == 2 and len(connections) == 3      # two clients, one reconnection after the error

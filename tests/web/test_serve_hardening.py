@@ -375,3 +375,51 @@ def test_every_kind_of_minted_iri_dereferences_to_html(server):
     graphs.parse(data=trig.decode(), format="trig")
     assert headers["Content-Type"].startswith("application/trig")
     assert "https://w3id.org/exomir-kg/np/C051/provenance" in {str(g.identifier) for g in graphs.graphs() if len(g)}
+
+
+def test_remembered_parsing_never_carries_one_request_into_the_next(server):
+    """The server remembers how repeated query strings and query texts parse: what one request
+    changes in its parameters never reaches the next, a refused SERVICE stays refused, a bad
+    parameter stays a 400."""
+    from exomirkg.web.http import parse_params
+    first = parse_params("query=ASK%7B%7D&a=1")
+    first["query"].append("changed")
+    first["b"] = ["2"]
+    assert parse_params("query=ASK%7B%7D&a=1") == {"query": ["ASK{}"], "a": ["1"]}
+    refused = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    assert [sparql(server, refused)[0] for _ in range(3)] == [403, 403, 403]
+    assert [fetch(f"{server.base_url}/sparql?query=ASK%7B%FF%7D")[0] for _ in range(2)] == [400, 400]
+    # the same query string, then a form POST to it: the form's query is the one answered
+    url = f"{server.base_url}/sparql?{urllib.parse.urlencode({'query': 'ASK { FILTER(false) }'})}"
+    assert json.loads(fetch(url, {"Accept": "application/sparql-results+json"})[2])["boolean"] is False
+    form = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+    status, _, body = fetch(url, {"Accept": "application/sparql-results+json",
+                                  "Content-Type": "application/x-www-form-urlencoded"}, form)
+    assert status == 200 and json.loads(body)["boolean"] is True
+    assert json.loads(fetch(url, {"Accept": "application/sparql-results+json"})[2])["boolean"] is False
+
+
+def test_pipelined_requests_get_their_answers_whole_and_in_order(server):
+    """Answers are buffered and sent whole: three requests sent at once on one connection (a GET,
+    a HEAD, a 404) get three complete answers in order, the HEAD without a body."""
+    port = server.httpd.server_address[1]
+    ask = "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+    requests = (f"GET {ask} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n"
+                f"HEAD {ask} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n"
+                "GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(requests)
+        reader = sock.makefile("rb")
+        answers = []
+        for method in ("GET", "HEAD", "GET"):
+            status = int(reader.readline().split()[1])
+            headers = {}
+            while (line := reader.readline().decode("latin-1").strip()):
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            body = reader.read(int(headers["content-length"])) if method == "GET" else b""
+            answers.append((status, headers["content-length"], body))
+        assert reader.read() == b""                   # closed after the third, as asked, nothing more
+    assert answers[0][0] == 200 and json.loads(answers[0][2])["boolean"] is True
+    assert answers[1][:2] == (200, answers[0][1]) and answers[1][2] == b""
+    assert answers[2][0] == 404 and int(answers[2][1]) == len(answers[2][2]) > 0

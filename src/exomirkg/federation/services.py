@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -158,10 +159,18 @@ def service_iris(text: str) -> list[str]:
     """The endpoints a query's SERVICE clauses call; ``?var`` for a variable endpoint.
 
     Parsed with rdflib's SPARQL parser (prefixes resolved); raises ServiceRefused when a query that
-    mentions SERVICE cannot be parsed, so that nothing unverified is sent anywhere.
+    mentions SERVICE cannot be parsed, so that nothing unverified is sent anywhere. The answer for
+    the last 512 texts is remembered (a server sees the same queries again and again).
     """
+    return list(_service_iris(text))
+
+
+@lru_cache(maxsize=512)
+def _service_iris(text: str) -> tuple[str, ...]:
+    if "service" not in text.lower():            # the common case, without a regular expression
+        return ()
     if not re.search(r"(?i)\bSERVICE\b", text):
-        return []
+        return ()
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
     try:
@@ -182,7 +191,7 @@ def service_iris(text: str) -> list[str]:
                 walk(value)
 
     walk(query.algebra)
-    return found
+    return tuple(found)
 
 
 @dataclass

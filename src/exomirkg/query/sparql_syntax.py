@@ -8,6 +8,7 @@ string, an IRI, a variable (``?from``) or a prefixed name (``ex:from``) is not t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # one token at a time: the alternatives that may hide a keyword come first
 _TOKEN = re.compile(r'''
@@ -37,8 +38,10 @@ def keywords_outside_groups(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=512)
 def dataset_clauses(text: str) -> bool:
-    """True when the query has a ``FROM`` or ``FROM NAMED`` clause of its own."""
+    """True when the query has a ``FROM`` or ``FROM NAMED`` clause of its own (remembered for the
+    last 512 texts: a server sees the same queries again and again)."""
     if not re.search(r"(?i)\bfrom\b", text):         # the common case, without lexing
         return False
     return "FROM" in keywords_outside_groups(text)

@@ -3,6 +3,7 @@ the headers every answer needs (CORS, nosniff; CSP, Referrer-Policy and X-Frame-
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
@@ -48,11 +49,19 @@ class Request:
 
 
 def parse_params(text: str) -> dict[str, list[str]]:
-    """Query parameters; a value that is not UTF-8 is a 400."""
+    """Query parameters (a new dict the caller may change); a value that is not UTF-8 is a 400."""
+    return {name: list(values) for name, values in _parsed_params(text)}
+
+
+@lru_cache(maxsize=256)
+def _parsed_params(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The parameters of the last 256 query strings, remembered: a client repeats its requests, and
+    decoding a query of a few kilobytes costs more than answering it from the cache."""
     try:
-        return parse_qs(text, keep_blank_values=True, errors="strict")
+        parsed = parse_qs(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as error:
         raise RequestRefused(400, f"the request's parameters are not valid UTF-8: {error}") from error
+    return tuple((name, tuple(values)) for name, values in parsed.items())
 
 
 def utf8(data: bytes, what: str) -> str:

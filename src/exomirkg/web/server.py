@@ -551,6 +551,10 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
         # headers and body go out in two writes: with Nagle's algorithm on, a keep-alive client
         # waits for its delayed ACK (about 40 ms) before each answer's body
         disable_nagle_algorithm = True
+        # ... and with a buffered writer they go out together, in one send at the end of dispatch
+        # (or as the buffer fills, for a large body): one system call and one hand-over of the GIL
+        # an answer instead of two, which is a third of a cached answer's cost under load
+        wbufsize = 1 << 16
         timeout = kg.config.socket_timeout
 
         def log_message(self, format: str, *args: object) -> None:     # quiet by default
@@ -562,6 +566,13 @@ def _handler(kg: KnowledgeGraphServer) -> type[BaseHTTPRequestHandler]:
         do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
 
         def dispatch(self) -> None:
+            self._answer()
+            try:                         # the buffered answer goes out now, in one send
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                self.close_connection = True
+
+        def _answer(self) -> None:
             out = Responder(self)
             try:
                 body = BodyReader(self, kg.config.max_body).read()
