@@ -32,6 +32,33 @@ def test_synthetic_claims_are_deterministic_and_cover_every_type(project):
     assert all(c.quotes and c.references and c.values.get("evidence") for c in curation.claims)
 
 
+def test_synthetic_claims_name_miRNAs_without_their_arm_as_often_as_the_review(project, tmp_path, queries, registry):
+    """Most of this review's claims name a miRNA without its arm (a precursor): so do the synthetic
+    ones, and the arm-unspecified question answers from them."""
+    from exomirkg.bench.synthetic import arm_unspecified_share
+    from exomirkg.build import read_curation
+    from exomirkg.query.store import EmbeddedStore
+    share = arm_unspecified_share(read_curation(project)[0])
+    assert 0.3 < share < 0.9
+    curation = synthetic_curation(project, 400, seed=9)
+    unarmed = [c.mirnas[0] for c in curation.claims if not c.mirnas[0].arm_specified]
+    assert abs(len(unarmed) / 400 - share) < 0.1
+    for resolved in unarmed:
+        (entity,) = resolved.entities
+        (precursor,) = resolved.precursors
+        assert entity.curie.prefix == "mirbase" and entity == precursor.entity and len(precursor.mature) >= 2
+        assert resolved.text_name.startswith(("miR-", "let-")) and "hsa-" not in resolved.text_name
+    path = tmp_path / "kg.nq"
+    with open(path, "w", encoding="utf-8") as quads:
+        claim_graph_builder(project).write_nquads(curation, quads)
+    store = EmbeddedStore(path, [project.ontology_path], quads_format="nquads")
+    result = store.query(queries["arm-unspecified"].bind({}, registry))
+    rows = [dict(zip(result.variables, row)) for row in result.values()]
+    names = {r.text_name for r in unarmed}
+    assert rows and {str(row["mirna"]) for row in rows} <= names
+    assert sum(int(str(row["claims"])) for row in rows) >= len(unarmed)
+
+
 def test_synthetic_claims_conform_and_both_engines_agree(project):
     _, dataset = _build(project, 60, seed=3)
     reports = [validate(dataset, project.shapes_path, engine) for engine in ("pyshacl", "rudof")]

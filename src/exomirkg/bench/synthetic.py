@@ -21,14 +21,20 @@ from ..ids.reference import MiRNAEntity, Precursor, Reference, ReferenceTables, 
 from ..project import Project
 
 
-def all_mature_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
-    """Every human mature miRNA of miRBase, resolved as a review name with its arm would be: the
-    mature product, its precursor(s) and their HGNC MIR genes (when the HGNC table has them)."""
+def _mir_genes(tables: ReferenceTables) -> dict[str, Curie]:
+    """Each precursor accession's HGNC MIR gene, where the HGNC table has it."""
     genes: dict[str, Curie] = {}
     for row in tables.table("upstream_mirbase_hgnc_human.tsv"):
         gene = Curie("hgnc", row["identifier"])
         if row["database"] == "HGNC" and tables.knows(gene):
             genes[row["mirbase_id"]] = gene
+    return genes
+
+
+def all_mature_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
+    """Every human mature miRNA of miRBase, resolved as a review name with its arm would be: the
+    mature product, its precursor(s) and their HGNC MIR genes (when the HGNC table has them)."""
+    genes = _mir_genes(tables)
     by_mature: dict[tuple[str, str], list[str]] = defaultdict(list)
     for precursor, products in sorted(tables.precursor_products.items()):
         for product in products:
@@ -43,6 +49,32 @@ def all_mature_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
                                      genes.get(p)) for p in precursor_accs)
         resolved.append(ResolvedMiRNA(name.removeprefix("hsa-"), (mature,), True, precursors))
     return resolved
+
+
+def arm_unspecified_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
+    """Every human miRBase precursor with two mature products, named as a review names a miRNA
+    without its arm (``hsa-mir-21`` as ``miR-21``, ``hsa-let-7a-1`` as ``let-7a-1``): the claim is
+    about the precursor, which could be either product (``arm_specified`` False, as the curation
+    resolves such a name; one precursor a name, where the review's ``miR-124`` would be three)."""
+    genes = _mir_genes(tables)
+    names = tables.labels["mirbase"]
+    resolved = []
+    for accession, products in sorted(tables.precursor_products.items()):
+        name = names.get(accession, "")
+        if not name.startswith("hsa-") or len(products) < 2:
+            continue
+        precursor = MiRNAEntity(Curie("mirbase", accession), name)
+        matures = tuple(MiRNAEntity(Curie("mirbase.mature", a), n) for a, n in sorted(products))
+        text_name = "miR-" + name.removeprefix("hsa-mir-") if name.startswith("hsa-mir-") else name.removeprefix("hsa-")
+        resolved.append(ResolvedMiRNA(text_name, (precursor,), False,
+                                      (Precursor(precursor, matures, genes.get(accession)),)))
+    return resolved
+
+
+def arm_unspecified_share(real: Curation) -> float:
+    """The share of this review's miRNA claims that name a miRNA without its arm (about six in ten)."""
+    about = [claim for claim in real.claims if claim.mirnas]
+    return sum(not all(m.arm_specified for m in claim.mirnas) for claim in about) / len(about) if about else 0.0
 
 
 FAULTS = ("evidence that is a GO process, not ECO", "condition that is an UBERON organ, not MONDO",
@@ -93,7 +125,8 @@ def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every:
     """
     real, schema, _prefixes, tables = read_curation(project)
     rng = random.Random(seed)
-    mirnas = all_mature_mirnas(tables)
+    # miRNAs named with their arm (a mature product) or, as often as this review does, without it (a precursor)
+    mirnas, unarmed, unarmed_share = all_mature_mirnas(tables), arm_unspecified_mirnas(tables), arm_unspecified_share(real)
     genes = [Curie("hgnc", r["HGNC ID"].split(":")[1]) for r in tables.table("upstream_hgnc_subset.tsv")]
     processes = [Curie("GO", r["go_id"].split(":")[1]) for r in tables.table("go.tsv")
                  if "biological_process" in r["source"]]
@@ -148,7 +181,7 @@ def synthetic_curation(project: Project, size: int, seed: int = 1, faulty_every:
         refs = tuple(rng.sample(material.references, k=rng.choice([1, 1, 2])))
         quote = rng.choice(material.quotes)
         claims.append(Claim(id=f"C{index + 1:07d}", type=ctype, file="synthetic", line=index + 1, section=quote.section,
-                            values=values, mirnas=(rng.choice(mirnas),), references=refs,
+                            values=values, mirnas=(rng.choice(unarmed if rng.random() < unarmed_share else mirnas),), references=refs,
                             block_citation=len(refs) > 1 and rng.random() < 0.5, quotes=[quote], source=material.source))
         if index % claims_per_source == claims_per_source - 1 or index == size - 1:
             issues += _issues_of(material, claims[-(index % claims_per_source + 1):], rng)
