@@ -12,7 +12,7 @@ from exomirkg.ids.namespaces import CLAIM
 from exomirkg.query.store import EmbeddedStore
 
 PER_SOURCE = ("table-1", "table-2", "table-1-claims", "table-2-claims", "review-issues", "claims-of-reference",
-              "unverified-references", "block-citations")
+              "unverified-references", "block-citations", "arm-unspecified")
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +101,19 @@ def test_unverified_references_and_block_citations_of_a_source(two_sources, othe
         blocks = {str(CLAIM[c.id]) for c in curation.claims if c.source == source and c.block_citation}
         answers = _answers(store, queries, registry, "block-citations", **params)
         assert {str(a["claim"]) for a in answers} == blocks and blocks <= claims and blocks
+
+
+def test_the_miRNAs_a_source_names_without_their_arm_are_its_own(two_sources, other, queries, registry):
+    curation, store = two_sources
+    for source, params in ((None, {}), (other, {"source": other.iri})):
+        expected: dict[str, int] = {}
+        for claim in curation.claims:
+            if claim.source == source and not claim.mirnas[0].arm_specified:
+                key = str(claim.mirnas[0].entities[0].curie.local_id)
+                expected[key] = expected.get(key, 0) + 1
+        answers = _answers(store, queries, registry, "arm-unspecified", **params)
+        found = {str(a["precursor"]).rsplit("/", 1)[1].removeprefix("mirbase:"): int(str(a["claims"])) for a in answers}
+        assert found == expected and expected, source
 
 
 def test_the_source_may_be_named_by_its_title_or_doi(two_sources, other, queries, registry, project):
