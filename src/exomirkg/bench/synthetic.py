@@ -21,34 +21,31 @@ from ..ids.reference import MiRNAEntity, Precursor, Reference, ReferenceTables, 
 from ..project import Project
 
 
-def _mir_genes(tables: ReferenceTables) -> dict[str, Curie]:
-    """Each precursor accession's HGNC MIR gene, where the HGNC table has it."""
+def _precursors(tables: ReferenceTables) -> dict[str, Precursor]:
+    """Every human miRBase precursor by accession: its mature products and its HGNC MIR gene (where
+    the HGNC table has it)."""
     genes: dict[str, Curie] = {}
     for row in tables.table("upstream_mirbase_hgnc_human.tsv"):
         gene = Curie("hgnc", row["identifier"])
         if row["database"] == "HGNC" and tables.knows(gene):
             genes[row["mirbase_id"]] = gene
-    return genes
+    names = tables.labels["mirbase"]
+    return {accession: Precursor(MiRNAEntity(Curie("mirbase", accession), names[accession]),
+                                 tuple(MiRNAEntity(Curie("mirbase.mature", a), n) for a, n in sorted(products)),
+                                 genes.get(accession))
+            for accession, products in sorted(tables.precursor_products.items())}
 
 
 def all_mature_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
     """Every human mature miRNA of miRBase, resolved as a review name with its arm would be: the
     mature product, its precursor(s) and their HGNC MIR genes (when the HGNC table has them)."""
-    genes = _mir_genes(tables)
-    by_mature: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for precursor, products in sorted(tables.precursor_products.items()):
-        for product in products:
+    precursors = _precursors(tables)
+    by_mature: dict[MiRNAEntity, list[Precursor]] = defaultdict(list)
+    for precursor in precursors.values():
+        for product in precursor.mature:
             by_mature[product].append(precursor)
-    names = tables.labels["mirbase"]
-    resolved = []
-    for (acc, name), precursor_accs in sorted(by_mature.items()):
-        mature = MiRNAEntity(Curie("mirbase.mature", acc), name)
-        precursors = tuple(Precursor(MiRNAEntity(Curie("mirbase", p), names[p]),
-                                     tuple(MiRNAEntity(Curie("mirbase.mature", a), n)
-                                           for a, n in sorted(tables.precursor_products[p])),
-                                     genes.get(p)) for p in precursor_accs)
-        resolved.append(ResolvedMiRNA(name.removeprefix("hsa-"), (mature,), True, precursors))
-    return resolved
+    return [ResolvedMiRNA(mature.name.removeprefix("hsa-"), (mature,), True, tuple(of))
+            for mature, of in sorted(by_mature.items(), key=lambda item: (item[0].curie.local_id, item[0].name))]
 
 
 def arm_unspecified_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
@@ -56,18 +53,13 @@ def arm_unspecified_mirnas(tables: ReferenceTables) -> list[ResolvedMiRNA]:
     without its arm (``hsa-mir-21`` as ``miR-21``, ``hsa-let-7a-1`` as ``let-7a-1``): the claim is
     about the precursor, which could be either product (``arm_specified`` False, as the curation
     resolves such a name; one precursor a name, where the review's ``miR-124`` would be three)."""
-    genes = _mir_genes(tables)
-    names = tables.labels["mirbase"]
     resolved = []
-    for accession, products in sorted(tables.precursor_products.items()):
-        name = names.get(accession, "")
-        if not name.startswith("hsa-") or len(products) < 2:
+    for precursor in _precursors(tables).values():
+        name = precursor.entity.name
+        if not name.startswith("hsa-") or len(precursor.mature) < 2:
             continue
-        precursor = MiRNAEntity(Curie("mirbase", accession), name)
-        matures = tuple(MiRNAEntity(Curie("mirbase.mature", a), n) for a, n in sorted(products))
         text_name = "miR-" + name.removeprefix("hsa-mir-") if name.startswith("hsa-mir-") else name.removeprefix("hsa-")
-        resolved.append(ResolvedMiRNA(text_name, (precursor,), False,
-                                      (Precursor(precursor, matures, genes.get(accession)),)))
+        resolved.append(ResolvedMiRNA(text_name, (precursor.entity,), False, (precursor,)))
     return resolved
 
 
