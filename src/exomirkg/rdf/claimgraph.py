@@ -28,7 +28,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS as DCTERMS_NAMESPACE
@@ -116,6 +116,12 @@ def literal(value: object, datatype: str | None = None) -> NTLiteral:
 SCOPES = ("claim", "source", "global")
 """Whose lines: one claim's nanopublication, one source's quotes, references and issues, or the
 entities every source shares (miRNAs, genes, terms)."""
+
+
+class LineWriter(Protocol):
+    """Where N-Quads lines are written: a text file, or anything else with ``writelines``."""
+
+    def writelines(self, lines: list[str], /) -> None: ...
 
 
 class QuadSink:
@@ -627,7 +633,7 @@ class ClaimGraphBuilder:
             self._nodes.clear()                  # a source's quotes and references are named under it
         self.sink.finish()
 
-    def write_nquads(self, curation: Curation, quads: TextIO, parts: ValidationParts | None = None) -> int:
+    def write_nquads(self, curation: Curation, quads: LineWriter, parts: ValidationParts | None = None) -> int:
         """Stream the KG as N-Quads to ``quads``, claim by claim; return the quad count.
 
         With ``parts``, the same triples also go, without graph names, to N-Triples part files
@@ -680,4 +686,4 @@ def union_graph(dataset: Dataset) -> Graph:
     return graph
 
 
-__all__ = ["REVIEW", "ClaimGraphBuilder", "QuadSink", "ValidationParts", "literal", "union_graph"]
+__all__ = ["REVIEW", "ClaimGraphBuilder", "LineWriter", "QuadSink", "ValidationParts", "literal", "union_graph"]
