@@ -126,7 +126,7 @@ class LineWriter(Protocol):
 
 class QuadSink:
     """Where the builder's quads go: N-Quads lines, each once, in the order they were first added,
-    counted into :attr:`statistics` as they are added.
+    counted into :attr:`statistics` as they are handed on.
 
     Each claim's lines are handed to ``emit`` when the claim is done, its source's when the source
     is done, the shared entities' at the end: a large build streams them to a file.
@@ -136,14 +136,26 @@ class QuadSink:
         self.lines: dict[str, dict[str, None]] = {scope: {} for scope in SCOPES}
         self.kept: list[str] = []
         self.statistics = Statistics()
+        # the predicate of each new line, and the class of each new typing line that counts, since
+        # the last hand-on: counted in bulk (Counter.update runs in C), not one line at a time
+        self.predicates: list[str] = []
+        self.classes: list[str] = []
         self._emit = emit or (lambda lines, scope: self.kept.extend(lines))
 
     def graph(self, iri: str, scope: str = "claim", counts_types: bool = True) -> QuadGraph:
         """A graph whose lines belong to ``scope``; ``counts_types=False`` for a graph that only
         repeats types stated elsewhere (a provenance graph)."""
-        return QuadGraph(str(iri), self.lines[scope], self.statistics, counts_types)
+        return QuadGraph(str(iri), self.lines[scope], self, counts_types)
+
+    def _count(self) -> None:
+        # str(): a URIRef (an OBO constant) hashes apart from its str
+        self.statistics.properties.update(map(str, self.predicates))
+        self.statistics.classes.update(map(str, self.classes))
+        self.predicates.clear()
+        self.classes.clear()
 
     def _hand_on(self, scope: str) -> None:
+        self._count()
         if self.lines[scope]:
             self._emit(list(self.lines[scope]), scope)
             self.lines[scope].clear()
@@ -214,25 +226,24 @@ class ValidationParts:
 class QuadGraph:
     """A named graph of a :class:`QuadSink`: ``add((s, p, o))`` like an rdflib graph."""
 
-    __slots__ = ("_counts_types", "_lines", "_statistics", "_tail", "identifier")
+    __slots__ = ("_classes", "_counts_types", "_lines", "_predicates", "_tail", "identifier")
 
-    def __init__(self, identifier: str, lines: dict[str, None], statistics: Statistics, counts_types: bool = True):
+    def __init__(self, identifier: str, lines: dict[str, None], sink: QuadSink, counts_types: bool = True):
         self.identifier = identifier
         self._lines = lines
         self._tail = f" <{identifier}> .\n"
-        self._statistics = statistics
+        self._predicates = sink.predicates
+        self._classes = sink.classes
         self._counts_types = counts_types
 
     def add(self, triple: tuple[str, str, str]) -> None:
         s, p, o = triple
-        obj = o if isinstance(o, NTLiteral) else f"<{o}>"
-        line = f"<{s}> <{p}> {obj}{self._tail}"
+        line = f"<{s}> <{p}> {o if isinstance(o, NTLiteral) else f'<{o}>'}{self._tail}"
         if line not in self._lines:
             self._lines[line] = None
-            predicate = str(p)               # a URIRef (an OBO constant) hashes apart from its str: count the str
-            self._statistics.properties[predicate] += 1
-            if predicate == RDF_TYPE and self._counts_types:
-                self._statistics.classes[str(o)] += 1
+            self._predicates.append(p)
+            if p == RDF_TYPE and self._counts_types:
+                self._classes.append(o)
 
 
 @dataclass
@@ -254,6 +265,7 @@ class ClaimGraphBuilder:
         self.source_entities = self.sink.graph(ENTITIES_GRAPH, "source")  # the current source's
         self._described: set[Curie] = set()
         self._nodes: dict[object, str] = {}
+        self._facts: dict[str, list[tuple[str, str, str]]] = {}     # a reference's facts, by its IRI
         self.current_source: Source | None = None
 
     # ----------------------------------------------------------------- sources
@@ -372,6 +384,14 @@ class ClaimGraphBuilder:
             self.source_entities.add(triple)
         return node
 
+    def _reference_facts(self, ref: Reference, source: Source | None) -> list[tuple[str, str, str]]:
+        """:meth:`reference_triples`, computed once a source (each claim citing it repeats them)."""
+        key = self.reference_iri(ref, source)
+        facts = self._facts.get(key)
+        if facts is None:
+            facts = self._facts[key] = self.reference_triples(ref, source)
+        return facts
+
     def reference_triples(self, ref: Reference, source: Source | None = None) -> list[tuple[str, str, str]]:
         """What the KG says of a cited reference: in the entities graph, and in the provenance of each
         nanopublication that cites it (so that a nanopublication carries its own evidence)."""
@@ -475,9 +495,10 @@ class ClaimGraphBuilder:
         head.add((np_iri, NP.hasProvenance, provenance.identifier))
         head.add((np_iri, NP.hasPublicationInfo, pubinfo.identifier))
 
+        label = self.claim_label(claim)
         a = assertion
         a.add((node, RDF.type, claim_class))
-        a.add((node, RDFS.label, literal(self.claim_label(claim))))
+        a.add((node, RDFS.label, literal(label)))
         subjects: list[str] = []
         if claim.mirnas:
             nodes = [n for resolved in claim.mirnas for n in self.describe_mirna(resolved)]
@@ -532,7 +553,7 @@ class ClaimGraphBuilder:
         for ref in claim.references:                     # and so does what is known of the cited study
             p.add((node, EXO.citesReference, self.reference(ref, source)))
             p.add((node, EXO.citesReferenceNumber, literal(ref.number)))   # once: a store's union repeats the reference's own
-            for triple in self.reference_triples(ref, source):
+            for triple in self._reference_facts(ref, source):
                 p.add(triple)
         if claim.block_citation:
             p.add((node, EXO.blockCitation, literal(True)))
@@ -555,7 +576,7 @@ class ClaimGraphBuilder:
                 i.add((np_iri, DCTERMS.creator, literal(name)))
         i.add((np_iri, DCTERMS.license, str(LICENSE)))
         i.add((np_iri, DCTERMS.isPartOf, str(DATASET_IRI)))
-        i.add((np_iri, RDFS.label, literal(f"{claim.id}: {self.claim_label(claim)}")))
+        i.add((np_iri, RDFS.label, literal(f"{claim.id}: {label}")))
         i.add((np_iri, PROV.wasDerivedFrom, origin))
 
     def _terms(self, spec: FieldSpec, value: object) -> list[str]:
@@ -631,6 +652,7 @@ class ClaimGraphBuilder:
                 self.issue(issue)
             self.sink.end_source()
             self._nodes.clear()                  # a source's quotes and references are named under it
+            self._facts.clear()
         self.sink.finish()
 
     def write_nquads(self, curation: Curation, quads: LineWriter, parts: ValidationParts | None = None) -> int:
