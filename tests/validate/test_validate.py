@@ -367,6 +367,29 @@ def test_structure_checks_find_every_broken_nanopublication_part(base):
     assert not structure_violations(base)
 
 
+def test_blank_nodes_are_found_on_their_owner_or_once_on_the_shape(project, base):
+    """An IRI pointing to a blank node is the focus; a blank node no IRI points to is reported
+    once, on the structure shape; the ontology's own blank nodes (OWL lists) are never reported."""
+    import pyoxigraph as ox
+
+    from exomirkg.query.store import ONTOLOGY_GRAPH
+    from exomirkg.rdf.serialize import nquads
+    from exomirkg.validate.structure import structure_violations
+
+    def blank_findings(extra: str) -> set[str]:
+        store = ox.Store()
+        store.load((nquads(base) + extra).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.load(path=str(project.ontology_path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+        return {v.focus for v in structure_violations(store) if "blank nodes check" in v.message}
+    assert blank_findings("") == set()
+    graph = f"<{NANOPUB['C004']}/assertion>"
+    owned = f"<{CLAIM['C004']}> <{RDFS.seeAlso}> _:b1 {graph} .\n_:b1 <{RDFS.label}> \"x\" {graph} .\n"
+    assert blank_findings(owned) == {str(CLAIM["C004"])}
+    orphans = f"_:b2 <{RDFS.label}> \"x\" {graph} .\n_:b3 <{RDFS.seeAlso}> _:b2 {graph} .\n"
+    assert blank_findings(orphans) == {str(STRUCTURE)}
+    assert blank_findings(owned + orphans) == {str(CLAIM["C004"])}
+
+
 # --------------------------------------------------------------------------- input that must not "conform"
 def _validate_cli(project, *args: str, env: dict[str, str] | None = None):
     """Run ``exomirkg validate`` in a fresh process, as a user would."""
