@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from ..project import Project
 from .endpoints import compare_endpoints
@@ -114,9 +114,9 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
     from contextlib import ExitStack
 
     from ..build import claim_graph_builder
-    from ..query.feed import StoreFeed, Tee
+    from ..query.feed import StoreFeed
     from ..query.store import EmbeddedStore
-    from ..rdf.claimgraph import ValidationParts
+    from ..rdf.claimgraph import LineWriter, ValidationParts
     from ..validate.engines import ENGINE_FUNCTIONS, validate_parts
     from ..validate.structure import structure_violations
     from .synthetic import synthetic_curation
@@ -139,12 +139,17 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
         pipeline_start = time.perf_counter()
         store: EmbeddedStore | None = None
         with ExitStack() as files:
-            quads: TextIO = files.enter_context(open(work / "kg.nq", "w", encoding="utf-8"))
             handles = [files.enter_context(open(path, "w", encoding="utf-8")) for path in part_paths]
             # an in-memory store loads beside the build (pyoxigraph parses without the GIL, on the
-            # core the Python builder leaves idle); an on-disk one bulk-loads the file afterwards
-            feed = files.enter_context(StoreFeed(ontology, lenient=True)) if figures["store"] == "memory" else None
-            written = Tee(quads, feed) if feed is not None else quads
+            # core the Python builder leaves idle) and its loader writes the N-Quads file; an
+            # on-disk one bulk-loads the file afterwards
+            written: LineWriter
+            if figures["store"] == "memory":
+                quads = files.enter_context(open(work / "kg.nq", "wb"))
+                feed = files.enter_context(StoreFeed(ontology, lenient=True, copy_to=quads))
+                written = feed
+            else:
+                feed, written = None, files.enter_context(open(work / "kg.nq", "w", encoding="utf-8"))
             figures["quads"] = _timed(seconds, "build", lambda: builder.write_nquads(held.pop(), written, ValidationParts(handles)))
             if feed is not None:        # what the load still needs once the build is done
                 store = _timed(seconds, "load", feed.finish, cpu=False)

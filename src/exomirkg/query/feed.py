@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TextIO
+from typing import BinaryIO, Self
 
 from ..errors import ExomirError
 from .store import ONTOLOGY_GRAPH, EmbeddedStore
@@ -35,12 +35,15 @@ class StoreFeedFailed(ExomirError):
 class StoreFeed:
     """An in-memory pyoxigraph store loaded on a background thread from the N-Quads lines handed to
     :meth:`writelines`. ``lenient`` skips pyoxigraph's IRI and language-tag checks: only for lines
-    this project's builder wrote, never for a user's file (see :class:`EmbeddedStore`)."""
+    this project's builder wrote, never for a user's file (see :class:`EmbeddedStore`).
+    ``copy_to``: a binary file the loader thread also writes each block to (the N-Quads file, made
+    without costing the writer anything: the block is already encoded)."""
 
     def __init__(self, ontology: Sequence[Path] = (), lenient: bool = False, block_lines: int = BLOCK_LINES,
-                 queued_blocks: int = QUEUED_BLOCKS) -> None:
+                 queued_blocks: int = QUEUED_BLOCKS, copy_to: BinaryIO | None = None) -> None:
         import pyoxigraph as ox
         self._ox = ox
+        self._copy = copy_to
         self._store = ox.Store()
         self._ontology = list(ontology)
         self._lenient = lenient
@@ -58,6 +61,8 @@ class StoreFeed:
             if self._error is not None:
                 continue                        # drain, so that a writer never blocks
             try:
+                if self._copy is not None:
+                    self._copy.write(block)
                 self._store.load(input=block, format=self._ox.RdfFormat.N_QUADS, lenient=self._lenient)
             except BaseException as error:      # noqa: BLE001 - handed to the writer, never lost
                 self._error = error
@@ -138,19 +143,4 @@ class StoreFeed:
             self.abandon()
 
 
-class Tee:
-    """Lines written to a text file and to a :class:`StoreFeed` alike."""
-
-    def __init__(self, file: TextIO, feed: StoreFeed) -> None:
-        self.file, self.feed = file, feed
-
-    def writelines(self, lines: list[str]) -> None:
-        self.file.writelines(lines)
-        self.feed.writelines(lines)
-
-    def write(self, text: str) -> int:
-        self.file.write(text)
-        return self.feed.write(text)
-
-
-__all__ = ["StoreFeed", "StoreFeedFailed", "Tee"]
+__all__ = ["StoreFeed", "StoreFeedFailed"]
