@@ -4,8 +4,8 @@ A builder that writes N-Quads in Python leaves the machine's other cores idle; p
 without holding the GIL. :class:`StoreFeed` takes the lines as they are written (``writelines``,
 like a text file), hands them in blocks to a loader thread, and :meth:`StoreFeed.finish` returns
 the loaded :class:`~exomirkg.query.store.EmbeddedStore` once the last block is in: the load then
-ends with the build instead of starting after it (100,000 claims: the store ready 37 s after the
-build began, against 47 s written then loaded).
+ends with the build instead of starting after it (100,000 claims: the store ready 0.2 s after a
+30 s build, which took 23 s to load after it before).
 
 Each block is parsed on its own, so a blank node would become two nodes in two blocks: lines with
 a blank node are refused (:class:`StoreFeedFailed`; a literal holding " _:" too, to be safe), never
