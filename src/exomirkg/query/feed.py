@@ -9,8 +9,9 @@ ends with the build instead of starting after it (100,000 claims: the store read
 
 Each block is parsed on its own, so a blank node would become two nodes in two blocks: lines with
 a blank node are refused (:class:`StoreFeedFailed`; a literal holding " _:" too, to be safe), never
-split silently; this project's builder writes none. A failure of the loader (a line that does not parse) is raised at the next write or
-at :meth:`finish`, and a writer never waits forever on a loader that has stopped.
+split silently; this project's builder writes none. A failure of the loader (a line that does not
+parse) is raised at the next write or at :meth:`finish`, and a writer never waits forever on a
+loader that has stopped.
 """
 from __future__ import annotations
 
