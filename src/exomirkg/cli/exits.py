@@ -91,6 +91,8 @@ RULES: tuple[Rule, ...] = (
     Rule("exomirkg.query.parameters:BadParameter", Exit.UNUSABLE, MESSAGE,
          "a --param the query does not declare, or a value that does not fit or names nothing in the KG"),
     Rule("exomirkg.query.store:QueryError", Exit.UNUSABLE, MESSAGE, "a query cannot be parsed or run"),
+    Rule("exomirkg.query.feed:StoreFeedFailed", Exit.UNUSABLE, MESSAGE,
+         "N-Quads fed to the store as they were written could not be loaded (the benchmark's build)"),
     Rule("exomirkg.errors:IdentifierError", Exit.UNUSABLE, MESSAGE, "an identifier (CURIE, miRNA name) cannot be used"),
     Rule("exomirkg.federation.services:ServiceRefused", Exit.UNUSABLE, MESSAGE, "a SERVICE call to an endpoint not allowed"),
     Rule("exomirkg.web.pool:WorkerStartFailed", Exit.UNUSABLE, MESSAGE, "a query worker of serve cannot open the store"),
