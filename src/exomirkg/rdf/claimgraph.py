@@ -380,7 +380,7 @@ class ClaimGraphBuilder:
         node = self.reference_iri(ref, source)
         if self._nodes.setdefault(("reference", node), node) is not node:
             return node
-        for triple in self.reference_triples(ref, source):
+        for triple in self._reference_facts(ref, source):
             self.source_entities.add(triple)
         return node
 
