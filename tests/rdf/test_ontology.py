@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -136,9 +137,15 @@ def test_ontology_imports_and_kg_are_consistent_under_hermit(project):
     assert report.consistent, report.message
 
 
-def test_hermit_detects_a_claim_of_two_disjoint_types(project):
+def test_hermit_detects_a_claim_of_two_disjoint_types_and_leaves_no_file_behind(project, tmp_path, monkeypatch):
     graph = ontology_graph(project, with_kg=False)
     graph.add((CLAIM["C999"], RDF.type, EXO.ExpressionClaim))
     graph.add((CLAIM["C999"], RDF.type, EXO.TargetClaim))
+    system_temporary = tmp_path / "tmp"
+    system_temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temporary))
     report = check_consistency(graph)
     assert not report.consistent
+    # owlready2 leaves its copy for HermiT when HermiT raises; it must go with our folder
+    assert list(system_temporary.iterdir()) == []
+    assert tempfile.tempdir == str(system_temporary)
