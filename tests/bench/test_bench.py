@@ -216,6 +216,26 @@ def test_a_run_stopped_part_way_keeps_the_stages_it_finished():
     assert "did not finish in 600 s (done: generate 2.5 s, build 401.25 s)" in table(results)
 
 
+def test_a_run_may_take_an_hour_for_every_250000_claims_unless_told():
+    from exomirkg.bench.runs import run_timeout
+    assert [run_timeout(n) for n in (1000, 250000, 250001, 1000000)] == [3600, 3600, 7200, 14400]
+
+
+def test_a_run_stopped_after_its_queries_keeps_their_figures_and_its_peak():
+    """A 1,000,000-claim run stopped in its last step (the sample checked by pyshacl) had timed every
+    query; what it said on stderr keeps them, its quads and its peak memory."""
+    from exomirkg.bench.runs import figures_said, table
+    stderr = ("stage build 363.4\nfigure quads 66000000\nquery pathways 38.6 40.1\nquery claim-counts 0.4 0.5\n"
+              "query broken x 1\nfigure peak_pipeline_mb 5120.5\nstage release_data 832.3\n")
+    said = figures_said(stderr)
+    assert said == {"seconds": {"build": 363.4, "release_data": 832.3}, "quads": 66000000.0, "peak_pipeline_mb": 5120.5,
+                    "queries": {"pathways": {"median_ms": 38.6, "p95_ms": 40.1},
+                                "claim-counts": {"median_ms": 0.4, "p95_ms": 0.5}}}
+    results = {"machine": {"cores": 2, "python": "3.11"}, "sizes": [
+        {"size": 1000000, "runs": [{"size": 1000000, "error": "did not finish in 3600 s", **said}]}]}
+    assert "queries: slowest pathways 38.6 ms; peak 5120.5 MB" in table(results)
+
+
 def test_peak_memory_counts_a_child_process_with_this_one(tmp_path):
     """The sampled peak is of this process and its descendants at one moment: a child holding
     300 MB shows in it."""

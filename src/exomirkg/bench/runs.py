@@ -55,9 +55,39 @@ def _timed(results: dict, name: str, function, cpu: bool = True):
 
 def stages_said(stderr: str | bytes | None) -> dict[str, float]:
     """The ``stage NAME S`` lines of a run's stderr, as seconds by stage."""
+    return _said(stderr, "stage", 1)
+
+
+def _said(stderr: str | bytes | None, kind: str, values: int) -> dict[str, Any]:
+    """The ``KIND NAME VALUE...`` lines of a run's stderr: NAME -> its number (or numbers, when
+    ``values`` is more than one); a line that does not parse is not a figure."""
     text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr or ""
-    found = (line.split() for line in text.splitlines() if line.startswith("stage "))
-    return {parts[1]: float(parts[2]) for parts in found if len(parts) == 3}
+    found: dict[str, Any] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 + values and parts[0] == kind:
+            try:
+                numbers = [float(value) for value in parts[2:]]
+            except ValueError:
+                continue
+            found[parts[1]] = numbers[0] if values == 1 else numbers
+    return found
+
+
+def figures_said(stderr: str | bytes | None) -> dict[str, Any]:
+    """What a run that did not finish had said of itself on stderr: its stages' seconds (``stage NAME
+    S``), its queries' medians and p95 (``query NAME MEDIAN P95``) and its single figures (``figure
+    NAME VALUE``: quads, peak memory), in the shape of a finished run's figures."""
+    said: dict[str, Any] = {"seconds": stages_said(stderr)}
+    queries = _said(stderr, "query", 2)
+    if queries:
+        said["queries"] = {name: {"median_ms": median, "p95_ms": p95} for name, (median, p95) in queries.items()}
+    return said | _said(stderr, "figure", 1)
+
+
+def _say(kind: str, name: str, *values: float) -> None:
+    """Tell stderr a figure as soon as it is known (read back by :func:`figures_said`)."""
+    print(kind, name, *values, file=sys.stderr, flush=True)
 
 
 def _query_figures(store, project: Project, runs: int = 7) -> dict[str, dict[str, float]]:
@@ -151,6 +181,7 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
             else:
                 feed, written = None, files.enter_context(open(work / "kg.nq", "w", encoding="utf-8"))
             figures["quads"] = _timed(seconds, "build", lambda: builder.write_nquads(held.pop(), written, ValidationParts(handles)))
+            _say("figure", "quads", figures["quads"])
             if feed is not None:        # what the load still needs once the build is done
                 store = _timed(seconds, "load", feed.finish, cpu=False)
         # (the curation is let go once built: at a million claims it is gigabytes)
@@ -189,7 +220,11 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
         print(f"stage build_validate_load {seconds['build_validate_load']}", file=sys.stderr, flush=True)
         seconds["validate"] = round(seconds["validate_shacl"] + seconds["validate_structure"], 3)
         figures["queries"] = _query_figures(loaded, project)
+        for name, query in figures["queries"].items():
+            _say("query", name, query["median_ms"], query["p95_ms"])
         peak.stop()
+        if peak.mb is not None:
+            _say("figure", "peak_pipeline_mb", peak.mb)
         # each process's own peak up to here (the JVMs have ended): a sample five times a second can
         # miss this process's highest moment, which the pipeline's peak cannot be below
         peak_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -296,11 +331,18 @@ def summary(runs: list[dict]) -> dict:
                                                                                  for r in done)}
 
 
+def run_timeout(size: int) -> float:
+    """The seconds a run of ``size`` claims may take unless told: an hour for every 250,000 claims,
+    at least one (a 1,000,000-claim run took 58 minutes to its last step, on 2 cores)."""
+    return 3600.0 * max(1, -(-size // 250_000))
+
+
 def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_up_to: int = 100000,
-        timeout: float = 3600, parts: int | None = None, endpoint: bool = True, repeats: int = 3,
+        timeout: float | None = None, parts: int | None = None, endpoint: bool = True, repeats: int = 3,
         virtuoso: bool = True, progress: Callable[[str], None] | None = None) -> dict:
     """Run every size ``repeats`` times, each in a fresh process; write and return all figures with
-    each size's :func:`summary`. ``progress`` is told each run as it starts."""
+    each size's :func:`summary`. ``progress`` is told each run as it starts; ``timeout`` is the
+    seconds a run may take (default: :func:`run_timeout` of its size)."""
     results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                                            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
                                "sizes": []}
@@ -317,12 +359,13 @@ def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_
             command += [] if endpoint else ["--no-endpoint"]
             command += [] if virtuoso else ["--no-virtuoso"]
             try:
-                run_ = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+                limit = timeout or run_timeout(size)
+                run_ = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False)
                 figures = json.loads(run_.stdout.strip().splitlines()[-1]) if run_.returncode == 0 else \
                     {"size": size, "error": run_.stderr.strip().splitlines()[-1] if run_.stderr.strip() else f"exit {run_.returncode}",
-                     "seconds": stages_said(run_.stderr)}
+                     **figures_said(run_.stderr)}
             except subprocess.TimeoutExpired as stopped:
-                figures = {"size": size, "error": f"did not finish in {timeout:g} s", "seconds": stages_said(stopped.stderr)}
+                figures = {"size": size, "error": f"did not finish in {limit:g} s", **figures_said(stopped.stderr)}
             entry["runs"].append(figures)
             entry["summary"] = summary(entry["runs"])
             out.parent.mkdir(parents=True, exist_ok=True)       # written after every run: nothing lost on a stop
@@ -341,6 +384,11 @@ def table(results: dict) -> str:
         for number, f in enumerate(entry["runs"], 1):
             if "error" in f:
                 done = ", ".join(f"{k} {v} s" for k, v in f.get("seconds", {}).items())
+                if f.get("queries"):
+                    slowest = max(f["queries"], key=lambda name: f["queries"][name]["median_ms"])
+                    done += f"; queries: slowest {slowest} {f['queries'][slowest]['median_ms']} ms"
+                if "peak_pipeline_mb" in f:
+                    done += f"; peak {f['peak_pipeline_mb']} MB"
                 lines.append(f"{entry['size']:>8} {number:>4} error: {f['error']}" + (f" (done: {done})" if done else ""))
                 continue
             s = f["seconds"]
