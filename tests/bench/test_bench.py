@@ -120,6 +120,21 @@ def test_bench_command_writes_its_figures(project, tmp_path):
     assert "claims" in result.output and "peak MB" in result.output and "median" in result.output
 
 
+def test_a_kg_too_large_for_memory_takes_the_on_disk_path_with_the_same_figures(project, monkeypatch):
+    """Above the in-memory size the store is on disk, loaded beside the JVMs, and the structure
+    checks run in groups during the build: the same quads, violations and verdict as in memory."""
+    from exomirkg.bench import runs
+    in_memory = runs.run_size(project, 250, endpoint_load=False)
+    monkeypatch.setattr(runs, "MEMORY_STORE_UP_TO", 0)
+    on_disk = runs.run_size(project, 250, endpoint_load=False)
+    assert (in_memory["store"], on_disk["store"]) == ("memory", "disk")
+    for name in ("quads", "violations", "violations_shacl", "violations_pyshacl", "same_verdict"):
+        assert on_disk[name] == in_memory[name], name
+    assert on_disk["same_verdict"] is True and on_disk["violations"] > 0
+    assert set(on_disk["queries"]) == set(in_memory["queries"])
+    assert {"build", "load", "validate_structure", "validate_shacl"} <= set(on_disk["seconds"])
+
+
 def test_summary_gives_minimum_and_median_of_the_runs():
     from exomirkg.bench.runs import summary
 

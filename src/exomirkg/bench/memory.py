@@ -1,7 +1,7 @@
 """The peak memory of a process and its descendants together, sampled from ``/proc``.
 
 ``ru_maxrss`` gives each process's own peak, not when the peaks happened: when the store loads
-beside the last Jena JVMs, their sum at one moment is what the machine must hold. A thread reads
+beside the Jena JVMs, their sum at one moment is what the machine must hold. A thread reads
 the resident set of this process and of every descendant (``/proc/PID/stat``) a few times a
 second and keeps the largest sum. Linux only; elsewhere it reports nothing (``None``).
 """

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -223,47 +222,25 @@ def split_into_parts(quads: Iterable, folder: Path, parts: int) -> list[Path]:
     return paths
 
 
-def validate_parts(parts: list[Path], shapes_path: Path, engine: str = "jena", processes: int = 2,
-                   core_free: threading.Event | None = None) -> list[Violation]:
+def validate_parts(parts: list[Path], shapes_path: Path, engine: str = "jena", processes: int = 2) -> list[Violation]:
     """SHACL on independent part files (:func:`split_into_parts`), ``processes`` at a time; the
-    union of their results, one per (focus, path, component, value).
-
-    ``core_free`` is set as soon as fewer than ``processes`` parts are left running, none waiting
-    (at once when there are fewer parts than processes): a caller may then use that core for other
-    work (the bench loads the store beside the last JVMs)."""
+    union of their results, one per (focus, path, component, value)."""
     import os
     gc_threads = max(1, (os.cpu_count() or 1) // processes) if processes > 1 else None
     jvms = max(1, min(processes, len(parts)))
     jobs: list[FileJob] = [(engine, str(part), str(shapes_path), gc_threads, jvms, (index + 1, len(parts)))
                            for index, part in enumerate(parts)]
-    free_after = max(0, len(jobs) - processes + 1)     # parts done when a core has nothing left to start
-    done = 0
-    lock = threading.Lock()
-
-    def counted(job: FileJob) -> list[Violation]:
-        nonlocal done
-        try:
-            return _file_job(job)
-        finally:
-            with lock:
-                done += 1
-                if core_free is not None and done >= free_after:
-                    core_free.set()
-    if core_free is not None and free_after == 0:
-        core_free.set()
     if processes > 1 and len(jobs) > 1:
         if engine == "jena":             # each part is its own JVM: threads are enough
             from concurrent.futures import ThreadPoolExecutor
             with ThreadPoolExecutor(processes) as threads:
-                found = list(threads.map(counted, jobs))
+                found = list(threads.map(_file_job, jobs))
         else:
             import multiprocessing as mp
             with mp.get_context("spawn").Pool(processes) as pool:
                 found = pool.map(_file_job, jobs)
-            if core_free is not None:
-                core_free.set()
     else:
-        found = [counted(job) for job in jobs]
+        found = [_file_job(job) for job in jobs]
     return list({v.key: v for v in sorted(v for part in found for v in part)}.values())
 
 

@@ -1,15 +1,25 @@
 """Nanopublication structure checks that need named graphs (SHACL on one graph cannot see them):
 a table of checks, each a SPARQL query run on pyoxigraph over the union of the named graphs, or a
-small function of the store where a query would be slow."""
+small function of the store where a query would be slow.
+
+Every check looks at one nanopublication's own graphs. :class:`StructureChecksInGroups` runs them
+while a build writes its N-Quads, in memory, a group of lines at a time (a KG too large for one
+in-memory store: on an on-disk store of the same quads they cost ten times as much); a
+nanopublication whose graphs reach two groups is reported, never checked in halves.
+"""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+from typing import Any, BinaryIO, Self
 
 from rdflib import Dataset, URIRef
 
+from ..errors import ExomirError
 from ..ids.namespaces import CLAIM, NANOPUB, NP
+from ..query.feed import StoreFeed
 from ..query.store import ONTOLOGY_GRAPH, EmbeddedStore
 from .report import Violation
 
@@ -102,6 +112,110 @@ def structure_violations(store) -> list[Violation]:
                 ({str(STRUCTURE)} if focus_nodes else set())
         found.extend(_structure(focus, f"{message} ({name} check)") for focus in sorted(focus_nodes))
     return found
+
+
+def nanopublications_in(store: Any) -> set[str]:
+    """The nanopublications of a pyoxigraph store, known by the names of their graphs."""
+    import pyoxigraph as ox
+    return {PART_SUFFIX.sub("", graph.value) for graph in store.named_graphs()
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(str(NANOPUB))}
+
+
+GROUP_LINES = 3_000_000     # N-Quads lines a group: about 1.4 GB in memory, two groups at a time
+SPLIT = "a nanopublication's graphs must be written together (split check)"
+
+
+class StructureChecksInGroups:
+    """The structure checks on N-Quads lines as they are written (``writelines``, like a text file):
+    each group of about ``group_lines`` lines (a group ends with a ``writelines`` call, which this
+    project's builder makes once a claim's nanopublication is whole) is loaded into an in-memory
+    store by a :class:`~exomirkg.query.feed.StoreFeed` and checked on a background thread while
+    the next group loads; at most two groups are in memory. ``copy_to``: the binary file the lines
+    are also written to. :meth:`finish` returns the violations of every group, each once; a
+    nanopublication with graphs in two groups is reported as split. Like the feed, a line with a
+    blank node is refused (:class:`~exomirkg.query.feed.StoreFeedFailed`), never checked in halves."""
+
+    def __init__(self, copy_to: BinaryIO | None = None, group_lines: int = GROUP_LINES, lenient: bool = False,
+                 block_lines: int | None = None) -> None:
+        self._copy = copy_to
+        self._group_lines = group_lines
+        self._feed_options: dict[str, Any] = {"lenient": lenient} | ({"block_lines": block_lines} if block_lines else {})
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="structure-groups")
+        self._checking: Future[tuple[list[Violation], set[str]]] | None = None
+        self._found: dict[tuple, Violation] = {}      # by (key, message): two checks may name one focus
+        self._seen: set[str] = set()
+        self._feed: StoreFeed | None = self._new_feed()
+        self._lines = 0
+        self.groups = 0
+
+    def _new_feed(self) -> StoreFeed:
+        return StoreFeed((), copy_to=self._copy, **self._feed_options)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Take N-Quads lines; a group that has its lines is closed and checked."""
+        if self._feed is None:
+            raise StructureGroupsFinished("the structure checks are finished: no more lines")
+        lines = list(lines)
+        self._feed.writelines(lines)
+        self._lines += len(lines)
+        if self._lines >= self._group_lines:
+            self._close_group()
+            self._feed = self._new_feed()
+
+    def _close_group(self) -> None:
+        """Wait for the group checked before, then hand this one, loaded, to the checking thread."""
+        assert self._feed is not None
+        self._collect()
+        store = self._feed.finish().pyoxigraph
+        self._feed, self._lines = None, 0
+        self.groups += 1
+        self._checking = self._pool.submit(_check_group, store)
+
+    def _collect(self) -> None:
+        if self._checking is None:
+            return
+        found, nanopublications = self._checking.result()
+        self._checking = None
+        for violation in found:
+            self._found.setdefault((violation.key, violation.message), violation)
+        for focus in sorted(nanopublications & self._seen):
+            violation = _structure(focus, SPLIT)
+            self._found.setdefault((violation.key, violation.message), violation)
+        self._seen |= nanopublications
+
+    def finish(self) -> list[Violation]:
+        """Check the last group; every group's violations, each once."""
+        if self._feed is not None and self._lines:
+            self._close_group()
+        elif self._feed is not None:        # a group begun and given nothing
+            self._feed.finish()
+            self._feed = None
+        self._collect()
+        self._pool.shutdown()
+        return sorted(self._found.values(), key=lambda v: (v.message, v.focus))
+
+    def abandon(self) -> None:
+        """Stop: the writer failed."""
+        if self._feed is not None:
+            self._feed.abandon()
+            self._feed = None
+        self._pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is not None:
+            self.abandon()
+
+
+class StructureGroupsFinished(ExomirError):
+    """Lines were written after :meth:`StructureChecksInGroups.finish`."""
+
+
+def _check_group(store: Any) -> tuple[list[Violation], set[str]]:
+    """A group's structure violations and its nanopublications."""
+    return structure_violations(store), nanopublications_in(store)
 
 
 def _structure(focus: str, message: str) -> Violation:
