@@ -126,13 +126,15 @@ def test_a_kg_too_large_for_memory_takes_the_on_disk_path_with_the_same_figures(
     from exomirkg.bench import runs
     in_memory = runs.run_size(project, 250, endpoint_load=False)
     monkeypatch.setattr(runs, "MEMORY_STORE_UP_TO", 0)
+    monkeypatch.setattr(runs, "STRUCTURE_GROUP_LINES", 2_000)      # about ten groups
     on_disk = runs.run_size(project, 250, endpoint_load=False)
     assert (in_memory["store"], on_disk["store"]) == ("memory", "disk")
-    for name in ("quads", "violations", "violations_shacl", "violations_pyshacl", "same_verdict"):
+    for name in ("quads", "violations", "violations_shacl", "violations_structure", "violations_pyshacl", "same_verdict"):
         assert on_disk[name] == in_memory[name], name
     assert on_disk["same_verdict"] is True and on_disk["violations"] > 0
     assert set(on_disk["queries"]) == set(in_memory["queries"])
-    assert {"build", "load", "validate_structure", "validate_shacl"} <= set(on_disk["seconds"])
+    assert {"build", "load_last_group", "load", "validate_structure", "validate_shacl"} <= set(on_disk["seconds"])
+    assert on_disk["queries"]["claim-counts"]["median_ms"] > 0
 
 
 def test_summary_gives_minimum_and_median_of_the_runs():

@@ -59,13 +59,14 @@ def test_groups_find_what_the_whole_kg_shows(project, tmp_path, group_lines):
         tampering = Tampering(checks, {3: "provenance link", 100: "second claim", 150: "head",
                                          200: "publication info"})
         claim_graph_builder(project).write_nquads(curation, tampering)
-        found = checks.finish()
+        checks.end_of_lines()           # the copy complete; the last group's check may still run
+    assert (tmp_path / "kg.nq").read_text(encoding="utf-8") == "".join(tampering.lines)
+    found = checks.finish()
     whole = _whole(tampering.lines)
     assert {(v.focus, v.message) for v in found} == whole
     assert len(found) == len(whole)
     checks_named = {message.rsplit("(", 1)[1] for _, message in whole}
     assert checks_named >= {"head check)", "provenance check)", "assertion check)", "pubinfo check)"}
-    assert (tmp_path / "kg.nq").read_text(encoding="utf-8") == "".join(tampering.lines)
     assert checks.groups == 1 if group_lines == 10**9 else checks.groups >= (10 if group_lines == 700 else 2)
 
 
@@ -88,6 +89,18 @@ def test_a_nanopublication_written_across_two_groups_is_reported_as_split(projec
         found = checks.finish()
     assert checks.groups == 2
     assert [v.focus for v in found if v.message == SPLIT] == [nanopublication]
+
+
+def test_left_without_end_of_lines_its_threads_stop():
+    """A writer that leaves the block without saying it is done (no end_of_lines, no finish) leaves
+    no loader or checker running."""
+    import threading
+    before = set(threading.enumerate())
+    with StructureChecksInGroups(group_lines=2) as checks:
+        checks.writelines(["<urn:a> <urn:p> <urn:b> <urn:g> .\n"] * 3)
+        checks.writelines(["<urn:a> <urn:p> <urn:c> <urn:g> .\n"])
+    alive = [t.name for t in set(threading.enumerate()) - before if t.name.startswith(("store-feed", "structure-groups"))]
+    assert alive == []
 
 
 def test_a_blank_node_is_refused_and_no_line_comes_after_finish():

@@ -613,28 +613,3 @@ def test_without_java_only_the_jena_cases_skip_and_under_ci_they_fail(tmp_path):
     assert "java is not installed (apt-get install default-jre-headless)" in local.stdout
     ci = subprocess.run(args, check=False, env={**env, "CI": "1"}, capture_output=True, text=True, timeout=600)
     assert "1 failed, 2 passed" in ci.stdout and "skipped" not in ci.stdout, ci.stdout + ci.stderr
-
-
-def test_a_core_is_said_free_once_no_part_waits_to_start(monkeypatch):
-    """With 3 parts on 2 processes, the event is set when the second part ends (the third is then
-    running alone), not before; with fewer parts than processes, at once."""
-    import threading
-    import time
-    from pathlib import Path
-    from exomirkg.validate import engines
-    free = threading.Event()
-    seen: list[tuple[str, int, bool]] = []
-
-    def job(spec):
-        number = spec[5][0]
-        seen.append(("start", number, free.is_set()))
-        time.sleep({1: 0.05, 2: 0.15, 3: 0.4}[number])
-        seen.append(("end", number, free.is_set()))
-        return []
-    monkeypatch.setattr(engines, "_file_job", job)
-    engines.validate_parts([Path(f"part-{n}.nt") for n in (1, 2, 3)], Path("shapes.ttl"), "jena", 2, free)
-    assert ("start", 3, False) in seen and ("end", 2, False) in seen and ("end", 3, True) in seen
-    alone = threading.Event()
-    seen.clear()
-    engines.validate_parts([Path("part-1.nt")], Path("shapes.ttl"), "jena", 2, alone)
-    assert seen[0] == ("start", 1, True) and alone.is_set()

@@ -24,11 +24,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 from ..project import Project
+from ..validate.structure import GROUP_LINES
 from .endpoints import compare_endpoints
 from .memory import PeakMemory
 
@@ -115,6 +116,7 @@ PART_LINES_PER_CLAIM = 49       # measured: 4.87 million lines in the parts of 1
                                 #   less what a source's claims repeat of its references, plus the shared descriptions)
 PART_TRIPLES = 3_000_000        # a validation part: Jena holds it in about 3 GB of heap, two at once within 8 GB
 MEMORY_STORE_UP_TO = 200_000    # claims; a larger KG goes into an on-disk store, never into memory
+STRUCTURE_GROUP_LINES = GROUP_LINES   # N-Quads lines of a group checked in memory during the build, above that
 
 
 def parts_for(size: int, cores: int) -> int:
@@ -182,13 +184,13 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
             if figures["store"] == "memory":
                 written = feed = files.enter_context(StoreFeed(ontology, lenient=True, copy_to=quads))
             else:
-                written = grouped = files.enter_context(StructureChecksInGroups(quads, lenient=True))
+                written = grouped = files.enter_context(StructureChecksInGroups(quads, STRUCTURE_GROUP_LINES, lenient=True))
             figures["quads"] = _timed(seconds, "build", lambda: builder.write_nquads(held.pop(), written, ValidationParts(handles)))
             _say("figure", "quads", figures["quads"])
             if feed is not None:        # what the load still needs once the build is done
                 store = _timed(seconds, "load", feed.finish, cpu=False)
-            structure_in_groups = None if grouped is None else \
-                _timed(seconds, "validate_structure", grouped.finish, cpu=False)   # what they still need then
+            if grouped is not None:     # the last group loaded (the N-Quads file complete), its check begun
+                _timed(seconds, "load_last_group", grouped.end_of_lines, cpu=False)
         # (the curation is let go once built: at a million claims it is gigabytes)
         # SHACL on the parts (one JVM each, a core's worth at a time) in the background; beside
         # them, the structure checks on the in-memory store, or the bulk load of an on-disk one
@@ -203,17 +205,26 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
             finally:
                 seconds["validate_shacl"] = round(time.perf_counter() - start, 3)
                 print(f"stage validate_shacl {seconds['validate_shacl']}", file=sys.stderr, flush=True)
-        with ThreadPoolExecutor(1) as background:
-            validating = background.submit(validate_shacl)
+        with ThreadPoolExecutor(2) as background:
+            running = [validating := background.submit(validate_shacl)]
             if store is None:
                 import pyoxigraph as ox
 
                 from ..web.workers import build_store
-                store_dir = _timed(seconds, "load", lambda: build_store(work / "store", work / "kg.nq", ontology), cpu=False)
+                running.append(loading := background.submit(
+                    lambda: _timed(seconds, "load", lambda: build_store(work / "store", work / "kg.nq", ontology), cpu=False)))
+                assert grouped is not None
+                structure = _timed(seconds, "validate_structure", grouped.finish, cpu=False)   # its last group, beside them
+                wait(running, return_when=FIRST_EXCEPTION)       # a failure of either is raised at once
+                for future in running:
+                    if future.done() and future.exception() is not None:
+                        raise future.exception()  # type: ignore[misc]
+                store_dir = loading.result()
                 store = EmbeddedStore.wrapping(ox.Store.read_only(str(store_dir)))
+            else:
+                in_memory = store
+                structure = _timed(seconds, "validate_structure", lambda: structure_violations(in_memory.pyoxigraph), cpu=False)
             loaded = store
-            structure = structure_in_groups if structure_in_groups is not None else \
-                _timed(seconds, "validate_structure", lambda: structure_violations(loaded.pyoxigraph), cpu=False)
             found = validating.result()
         seconds["validate_and_load"] = round(time.perf_counter() - overlap_start, 3)
         seconds["cpu"]["validate_and_load"] = round(_cpu_seconds() - overlap_cpu, 3)
@@ -235,6 +246,7 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
         # checks), the sum of the queries' medians (not the seven timed repeats)
         seconds["build_validate_load_query"] = round(seconds["build_validate_load"] + seconds["queries_total"], 3)
         figures["violations"] = len(found) + len(structure)
+        figures["violations_structure"] = len(structure)
         figures["violations_shacl"] = len(found)
 
         def release_data() -> None:

@@ -130,10 +130,15 @@ class StructureChecksInGroups:
     each group of about ``group_lines`` lines (a group ends with a ``writelines`` call, which this
     project's builder makes once a claim's nanopublication is whole) is loaded into an in-memory
     store by a :class:`~exomirkg.query.feed.StoreFeed` and checked on a background thread while
-    the next group loads; at most two groups are in memory. ``copy_to``: the binary file the lines
-    are also written to. :meth:`finish` returns the violations of every group, each once; a
-    nanopublication with graphs in two groups is reported as split. Like the feed, a line with a
-    blank node is refused (:class:`~exomirkg.query.feed.StoreFeedFailed`), never checked in halves."""
+    the next group loads; at most two groups are in memory, and the names of the nanopublications
+    seen. ``copy_to``: the binary file the lines are also written to, complete once
+    :meth:`end_of_lines` returns. :meth:`finish` returns the violations of every group, each once;
+    a nanopublication with graphs in two groups is reported as split. Like the feed, a line with a
+    blank node is refused (:class:`~exomirkg.query.feed.StoreFeedFailed`), never checked in halves.
+
+    Exact for nanopublications whose graphs are named after them (``NP/head``, ``NP/assertion``...,
+    as this project's builder names them): a head that links to a graph named otherwise, filled in
+    another group, is checked only within each group."""
 
     def __init__(self, copy_to: BinaryIO | None = None, group_lines: int = GROUP_LINES, lenient: bool = False,
                  block_lines: int | None = None) -> None:
@@ -146,6 +151,7 @@ class StructureChecksInGroups:
         self._seen: set[str] = set()
         self._feed: StoreFeed | None = self._new_feed()
         self._lines = 0
+        self._ended = False
         self.groups = 0
 
     def _new_feed(self) -> StoreFeed:
@@ -183,13 +189,19 @@ class StructureChecksInGroups:
             self._found.setdefault((violation.key, violation.message), violation)
         self._seen |= nanopublications
 
-    def finish(self) -> list[Violation]:
-        """Check the last group; every group's violations, each once."""
+    def end_of_lines(self) -> None:
+        """No more lines: load the last group (``copy_to`` is then complete) and hand it to the
+        checking thread without waiting for its check."""
         if self._feed is not None and self._lines:
             self._close_group()
         elif self._feed is not None:        # a group begun and given nothing
             self._feed.finish()
             self._feed = None
+        self._ended = True
+
+    def finish(self) -> list[Violation]:
+        """Check the last group; every group's violations, each once."""
+        self.end_of_lines()
         self._collect()
         self._pool.shutdown()
         return sorted(self._found.values(), key=lambda v: (v.message, v.focus))
@@ -205,7 +217,7 @@ class StructureChecksInGroups:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
-        if kind is not None:
+        if kind is not None or not self._ended:     # failed, or left without end_of_lines: stop the threads
             self.abandon()
 
 
