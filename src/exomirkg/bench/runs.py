@@ -139,9 +139,9 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
     the parts (one JVM per part, a core's worth at a time, each heap sized to its part) with the
     structure checks on the store beside them. Above that size the structure checks run during the
     build, in memory, a group of lines at a time (:class:`StructureChecksInGroups`), and the
-    on-disk store bulk-loads beside the JVMs; every stored query is timed. pyshacl on the whole graph (the reference) runs afterwards, on the
-    same triples and shapes, and must find the same SHACL violations; the speed-up compares the two
-    SHACL runs. Nothing holds the whole graph in memory except the reference and the in-memory store.
+    on-disk store bulk-loads beside the JVMs; every stored query is timed. pyshacl on the whole
+    graph (the reference) runs afterwards, on the same triples and shapes, and must find the same
+    SHACL violations; the speed-up compares the two SHACL runs. Nothing holds the whole graph in memory except the reference and the in-memory store.
     """
     from contextlib import ExitStack
 
@@ -173,10 +173,10 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
         with ExitStack() as files:
             handles = [files.enter_context(open(path, "w", encoding="utf-8")) for path in part_paths]
             # an in-memory store loads beside the build (pyoxigraph parses without the GIL, on the
-            # core the Python builder leaves idle) and its loader writes the N-Quads file; an
-            # on-disk one bulk-loads the file afterwards
-            # on disk, the structure checks run in memory during the build, a group of lines at a
-            # time (on an on-disk store they cost ten times as much: 756 s at a million claims)
+            # core the Python builder leaves idle) and its loader writes the N-Quads file; above
+            # that size the structure checks run there instead, in memory, a group of lines at a
+            # time (on an on-disk store they cost ten times as much: 756 s at a million claims),
+            # and the on-disk store bulk-loads the file afterwards
             written: LineWriter
             quads = files.enter_context(open(work / "kg.nq", "wb"))
             feed: StoreFeed | None = None

@@ -39,17 +39,20 @@ SELECT DISTINCT ?focus WHERE {
 TYPED_NANOPUBLICATIONS = _NP + "SELECT DISTINCT ?focus WHERE { GRAPH ?g { ?focus a np:Nanopublication } }"
 
 
+def nanopublications_in(store: Any) -> set[str]:
+    """The nanopublications of a pyoxigraph store, known by the names of their graphs."""
+    import pyoxigraph as ox
+    return {PART_SUFFIX.sub("", graph.value) for graph in store.named_graphs()
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(str(NANOPUB))}
+
+
 def _broken_heads(store: Any, engine: EmbeddedStore) -> set[str]:
     """Nanopublications whose head graph is empty or missing one of the links stated elsewhere. A
     nanopublication is known by its type, or by the name of any of its graphs (so one whose head is
     gone is still found). The graph names are read once and matched here, not in SPARQL: a regular
     expression per graph in a query cost seconds at 100,000 claims."""
     import pyoxigraph as ox
-    known = {row[0] for row in engine.query(TYPED_NANOPUBLICATIONS).values()}
-    for graph in store.named_graphs():
-        name = graph.value if isinstance(graph, ox.NamedNode) else ""
-        if name.startswith(str(NANOPUB)):
-            known.add(PART_SUFFIX.sub("", name))
+    known = {row[0] for row in engine.query(TYPED_NANOPUBLICATIONS).values()} | nanopublications_in(store)
     broken = {focus for focus in known
               if next(store.quads_for_pattern(None, None, None, ox.NamedNode(f"{focus}/head")), None) is None}
     return broken | {row[0] for row in engine.query(LINKS_OUTSIDE_THE_HEAD).values()}
@@ -112,13 +115,6 @@ def structure_violations(store) -> list[Violation]:
                 ({str(STRUCTURE)} if focus_nodes else set())
         found.extend(_structure(focus, f"{message} ({name} check)") for focus in sorted(focus_nodes))
     return found
-
-
-def nanopublications_in(store: Any) -> set[str]:
-    """The nanopublications of a pyoxigraph store, known by the names of their graphs."""
-    import pyoxigraph as ox
-    return {PART_SUFFIX.sub("", graph.value) for graph in store.named_graphs()
-            if isinstance(graph, ox.NamedNode) and graph.value.startswith(str(NANOPUB))}
 
 
 GROUP_LINES = 3_000_000     # N-Quads lines a group: about 1.4 GB in memory, two groups at a time
