@@ -233,6 +233,13 @@ def test_a_run_stopped_part_way_keeps_the_stages_it_finished():
     assert "did not finish in 600 s (done: generate 2.5 s, build 401.25 s)" in table(results)
 
 
+def test_a_failed_run_says_why_not_its_last_figure():
+    from exomirkg.bench.runs import failure_said
+    assert failure_said("stage build 543.2\nfigure peak_pipeline_mb 6140.7\n", -15) == "killed by signal 15"
+    assert failure_said("stage build 1.0\nMemoryError: no room\nquery pathways 1.0 2.0\n", 1) == "MemoryError: no room (exit 1)"
+    assert failure_said(None, 2) == "exit 2"
+
+
 def test_a_run_may_take_an_hour_for_every_250000_claims_unless_told():
     from exomirkg.bench.runs import run_timeout
     assert [run_timeout(n) for n in (1000, 250000, 250001, 1000000)] == [3600, 3600, 7200, 14400]

@@ -86,6 +86,15 @@ def figures_said(stderr: str | bytes | None) -> dict[str, Any]:
     return said | _said(stderr, "figure", 1)
 
 
+def failure_said(stderr: str | None, returncode: int) -> str:
+    """Why a run ended with ``returncode``: the last line of its stderr that is not one of its
+    figures, with the exit status (a run killed by a signal says which)."""
+    status = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
+    lines = [line for line in (stderr or "").strip().splitlines()
+             if line.strip() and line.split()[0] not in ("stage", "query", "figure")]
+    return f"{lines[-1]} ({status})" if lines else status
+
+
 def _say(kind: str, name: str, *values: float) -> None:
     """Tell stderr a figure as soon as it is known (read back by :func:`figures_said`)."""
     print(kind, name, *values, file=sys.stderr, flush=True)
@@ -375,8 +384,7 @@ def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_
                 limit = timeout or run_timeout(size)
                 run_ = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False)
                 figures = json.loads(run_.stdout.strip().splitlines()[-1]) if run_.returncode == 0 else \
-                    {"size": size, "error": run_.stderr.strip().splitlines()[-1] if run_.stderr.strip() else f"exit {run_.returncode}",
-                     **figures_said(run_.stderr)}
+                    {"size": size, "error": failure_said(run_.stderr, run_.returncode), **figures_said(run_.stderr)}
             except subprocess.TimeoutExpired as stopped:
                 figures = {"size": size, "error": f"did not finish in {limit:g} s", **figures_said(stopped.stderr)}
             entry["runs"].append(figures)
