@@ -17,9 +17,8 @@ from typing import Any, BinaryIO, Self
 
 from rdflib import Dataset, URIRef
 
-from ..errors import ExomirError
 from ..ids.namespaces import CLAIM, NANOPUB, NP
-from ..query.feed import StoreFeed
+from ..query.feed import StoreFeed, StoreFeedFailed
 from ..query.store import ONTOLOGY_GRAPH, EmbeddedStore
 from .report import Violation
 
@@ -156,7 +155,7 @@ class StructureChecksInGroups:
     def writelines(self, lines: Iterable[str]) -> None:
         """Take N-Quads lines; a group that has its lines is closed and checked."""
         if self._feed is None:
-            raise StructureGroupsFinished("the structure checks are finished: no more lines")
+            raise StoreFeedFailed("the structure checks are finished: no more lines")
         lines = list(lines)
         self._feed.writelines(lines)
         self._lines += len(lines)
@@ -215,10 +214,6 @@ class StructureChecksInGroups:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         if kind is not None or not self._ended:     # failed, or left without end_of_lines: stop the threads
             self.abandon()
-
-
-class StructureGroupsFinished(ExomirError):
-    """Lines were written after :meth:`StructureChecksInGroups.finish`."""
 
 
 def _check_group(store: Any) -> tuple[list[Violation], set[str]]:
