@@ -225,7 +225,8 @@ def test_endpoint_and_raw_oxigraph_answer_alike_under_the_same_load(project, tmp
 def test_a_run_stopped_part_way_keeps_the_stages_it_finished():
     """Each stage says its seconds on stderr as it ends; a stopped run's figures keep them, and the
     table shows them beside the error."""
-    from exomirkg.bench.runs import stages_said, table
+    from exomirkg.bench.runs import table
+    from exomirkg.bench.said import stages_said
     said = stages_said(b"loading\nstage generate 2.5\nstage build 401.25\nTraceback: killed\n")
     assert said == {"generate": 2.5, "build": 401.25}
     results = {"machine": {"cores": 2, "python": "3.11"}, "sizes": [
@@ -234,7 +235,7 @@ def test_a_run_stopped_part_way_keeps_the_stages_it_finished():
 
 
 def test_a_failed_run_says_why_not_its_last_figure():
-    from exomirkg.bench.runs import failure_said
+    from exomirkg.bench.said import failure_said
     assert failure_said("stage build 543.2\nfigure peak_pipeline_mb 6140.7\n", -15) == "killed by signal 15"
     assert failure_said("stage build 1.0\nMemoryError: no room\nquery pathways 1.0 2.0\n", 1) == "MemoryError: no room (exit 1)"
     assert failure_said(None, 2) == "exit 2"
@@ -248,7 +249,8 @@ def test_a_run_may_take_an_hour_for_every_250000_claims_unless_told():
 def test_a_run_stopped_after_its_queries_keeps_their_figures_and_its_peak():
     """A 1,000,000-claim run stopped in its last step (the sample checked by pyshacl) had timed every
     query; what it said on stderr keeps them, its quads and its peak memory."""
-    from exomirkg.bench.runs import figures_said, table
+    from exomirkg.bench.runs import table
+    from exomirkg.bench.said import figures_said
     stderr = ("stage build 363.4\nfigure quads 66000000\nquery pathways 38.6 40.1\nquery claim-counts 0.4 0.5\n"
               "query broken x 1\nfigure peak_pipeline_mb 5120.5\nstage release_data 832.3\n")
     said = figures_said(stderr)

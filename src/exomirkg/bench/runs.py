@@ -32,6 +32,7 @@ from ..project import Project
 from ..validate.structure import GROUP_LINES
 from .endpoints import compare_endpoints
 from .memory import PeakMemory
+from .said import failure_said, figures_said, say
 
 
 def _cpu_seconds() -> float:
@@ -52,52 +53,6 @@ def _timed(results: dict, name: str, function, cpu: bool = True):
         results.setdefault("cpu", {})[name] = round(_cpu_seconds() - used, 3)
     print(f"stage {name} {results[name]}", file=sys.stderr, flush=True)
     return value
-
-
-def stages_said(stderr: str | bytes | None) -> dict[str, float]:
-    """The ``stage NAME S`` lines of a run's stderr, as seconds by stage."""
-    return _said(stderr, "stage", 1)
-
-
-def _said(stderr: str | bytes | None, kind: str, values: int) -> dict[str, Any]:
-    """The ``KIND NAME VALUE...`` lines of a run's stderr: NAME -> its number (or numbers, when
-    ``values`` is more than one); a line that does not parse is not a figure."""
-    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr or ""
-    found: dict[str, Any] = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) == 2 + values and parts[0] == kind:
-            try:
-                numbers = [float(value) for value in parts[2:]]
-            except ValueError:
-                continue
-            found[parts[1]] = numbers[0] if values == 1 else numbers
-    return found
-
-
-def figures_said(stderr: str | bytes | None) -> dict[str, Any]:
-    """What a run that did not finish had said of itself on stderr: its stages' seconds (``stage NAME
-    S``), its queries' medians and p95 (``query NAME MEDIAN P95``) and its single figures (``figure
-    NAME VALUE``: quads, peak memory), in the shape of a finished run's figures."""
-    said: dict[str, Any] = {"seconds": stages_said(stderr)}
-    queries = _said(stderr, "query", 2)
-    if queries:
-        said["queries"] = {name: {"median_ms": median, "p95_ms": p95} for name, (median, p95) in queries.items()}
-    return said | _said(stderr, "figure", 1)
-
-
-def failure_said(stderr: str | None, returncode: int) -> str:
-    """Why a run ended with ``returncode``: the last line of its stderr that is not one of its
-    figures, with the exit status (a run killed by a signal says which)."""
-    status = f"killed by signal {-returncode}" if returncode < 0 else f"exit {returncode}"
-    lines = [line for line in (stderr or "").strip().splitlines()
-             if line.strip() and line.split()[0] not in ("stage", "query", "figure")]
-    return f"{lines[-1]} ({status})" if lines else status
-
-
-def _say(kind: str, name: str, *values: float) -> None:
-    """Tell stderr a figure as soon as it is known (read back by :func:`figures_said`)."""
-    print(kind, name, *values, file=sys.stderr, flush=True)
 
 
 def _query_figures(store, project: Project, runs: int = 7) -> dict[str, dict[str, float]]:
@@ -195,7 +150,7 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
             else:
                 written = grouped = files.enter_context(StructureChecksInGroups(quads, STRUCTURE_GROUP_LINES, lenient=True))
             figures["quads"] = _timed(seconds, "build", lambda: builder.write_nquads(held.pop(), written, ValidationParts(handles)))
-            _say("figure", "quads", figures["quads"])
+            say("figure", "quads", figures["quads"])
             if feed is not None:        # what the load still needs once the build is done
                 store = _timed(seconds, "load", feed.finish, cpu=False)
             if grouped is not None:     # the last group loaded (the N-Quads file complete), its check begun
@@ -242,10 +197,10 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
         seconds["validate"] = round(seconds["validate_shacl"] + seconds["validate_structure"], 3)
         figures["queries"] = _query_figures(loaded, project)
         for name, query in figures["queries"].items():
-            _say("query", name, query["median_ms"], query["p95_ms"])
+            say("query", name, query["median_ms"], query["p95_ms"])
         peak.stop()
         if peak.mb is not None:
-            _say("figure", "peak_pipeline_mb", peak.mb)
+            say("figure", "peak_pipeline_mb", peak.mb)
         # each process's own peak up to here (the JVMs have ended): a sample five times a second can
         # miss this process's highest moment, which the pipeline's peak cannot be below
         peak_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
