@@ -22,7 +22,7 @@ from .query.catalogue import write_examples
 from .rdf.claimgraph import ClaimGraphBuilder
 from .rdf.serialize import write_all
 from .validate.engines import validate as validate_dataset
-from .validate.report import ValidationFailed
+from .validate.report import ValidationFailed, ValidationReport
 
 KG_STEM = "exomir-kg"
 
@@ -32,6 +32,7 @@ class BuildResult:
     curation: Curation
     dataset: Dataset
     files: dict[str, Path]
+    report: ValidationReport | None = None      # the shapes' verdict on ``dataset`` (none when not validated)
 
     @property
     def counts(self) -> Counter[str]:
@@ -86,6 +87,7 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True) 
     """
     curation, schema, prefixes, tables = read_curation(project)
     dataset = ClaimGraphBuilder(prefixes, tables, schema.fields, ontology_term_labels(project.ontology_path)).build(curation)
+    report = None
     if validate:
         report = validate_dataset(dataset, project.shapes_path)
         if not report.conforms:
@@ -95,4 +97,4 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True) 
                                  str(curation.metadata.get("created", DEFAULT_CREATED)))
     if project.queries_dir.is_dir() and out_dir is None:
         files["sparql-examples"] = write_examples(project.queries_dir)
-    return BuildResult(curation, dataset, files)
+    return BuildResult(curation, dataset, files, report)

@@ -1,51 +1,70 @@
-"""Byte-stable serialisations of the KG: the same input always gives the same bytes."""
+"""Byte-stable serialisations of the KG: the same input always gives the same bytes.
+
+N-Quads and N-Triples are rdflib's lines, sorted and each once. Turtle and TriG are written by
+pyoxigraph from those sorted lines (TriG: graph by graph, in IRI order), with the dataset's prefixes
+that the data uses: the same text every time, and in milliseconds where rdflib's Turtle writer took
+half a minute for 1,000 claims.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from .claimgraph import union_graph
+
+def _sorted_lines(text: str) -> list[str]:
+    return sorted(set(text.splitlines()) - {""})
 
 
-def turtle(graph: Graph) -> str:
-    """Turtle with subjects in sorted order (rdflib's serializer sorts)."""
-    return graph.serialize(format="turtle")
+def _prefixes(graph: Graph, text: str) -> dict[str, str]:
+    """The prefixes bound in ``graph`` whose namespace ``text`` (N-Triples or N-Quads) uses, by name."""
+    return {prefix: str(namespace) for prefix, namespace in sorted(graph.namespaces())
+            if prefix and f"<{namespace}" in text}
 
 
 def ntriples(graph: Graph) -> str:
     """N-Triples, one triple a line, lines sorted."""
-    lines = sorted(set(graph.serialize(format="nt").splitlines()) - {""})
-    return "\n".join(lines) + "\n"
+    return "\n".join(_sorted_lines(graph.serialize(format="nt"))) + "\n"
 
 
 def nquads(dataset: Dataset) -> str:
     """N-Quads, lines sorted."""
-    lines = sorted(set(dataset.serialize(format="nquads").splitlines()) - {""})
-    return "\n".join(lines) + "\n"
+    return "\n".join(_sorted_lines(dataset.serialize(format="nquads"))) + "\n"
+
+
+def turtle(graph: Graph) -> str:
+    """Turtle, subjects in sorted order, with the prefixes of ``graph`` that it uses."""
+    return _turtle(ntriples(graph), _prefixes(graph, ntriples(graph)))
 
 
 def trig(dataset: Dataset) -> str:
-    """TriG with graphs in IRI order, each graph's body in rdflib's sorted Turtle."""
-    header: list[str] = []
-    blocks: list[str] = []
-    graphs = sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier))
-    for graph in graphs:
-        named = Graph(identifier=graph.identifier)
-        for prefix, namespace in dataset.namespaces():
-            named.bind(prefix, namespace, override=True)
-        for triple in graph:
-            named.add(triple)
-        body = named.serialize(format="turtle")
-        lines = body.splitlines()
-        header.extend(line for line in lines if line.startswith("@prefix"))
-        content = [f"    {line}" if line else "" for line in lines if not line.startswith("@prefix")]
-        while content and not content[0].strip():
-            content.pop(0)
-        while content and not content[-1].strip():
-            content.pop()
-        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(content) + "\n}\n")
-    return "\n".join(sorted(set(header))) + "\n\n" + "\n".join(blocks)
+    """TriG, graphs in IRI order, each graph's statements in sorted order."""
+    text = nquads(dataset)
+    return _trig(text, _prefixes(dataset, text))
+
+
+def _turtle(ntriples_text: str, prefixes: dict[str, str]) -> str:
+    triples = ox.parse(ntriples_text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+
+
+def _trig(nquads_text: str, prefixes: dict[str, str]) -> str:
+    quads = list(ox.parse(nquads_text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    quads.sort(key=lambda quad: str(quad.graph_name))       # stable: sorted lines within each graph
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+
+
+def dataset_texts(dataset: Dataset) -> dict[str, str]:
+    """The dataset in four formats by suffix: ``nq`` and ``trig`` with its graphs, ``nt`` and ``ttl``
+    the union of its graphs (each triple once); all from one N-Quads serialisation."""
+    quads_text = nquads(dataset)
+    triples = ox.serialize((quad.triple for quad in ox.parse(quads_text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)),
+                           format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    triples_text = "\n".join(_sorted_lines(triples)) + "\n"
+    prefixes = _prefixes(dataset, quads_text)
+    return {"ttl": _turtle(triples_text, prefixes), "nt": triples_text, "trig": _trig(quads_text, prefixes),
+            "nq": quads_text}
 
 
 def write_all(dataset: Dataset, out_dir: Path, stem: str) -> dict[str, Path]:
@@ -54,14 +73,13 @@ def write_all(dataset: Dataset, out_dir: Path, stem: str) -> dict[str, Path]:
     Every file is written next to its target and renamed into place, so a reader never sees a
     half-written file.
     """
-    union = union_graph(dataset)
-    texts = {"ttl": turtle(union), "nt": ntriples(union), "trig": trig(dataset), "nq": nquads(dataset)}
+    texts = dataset_texts(dataset)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    for suffix, text in texts.items():
+    for suffix in ("ttl", "nt", "trig", "nq"):
         target = out_dir / f"{stem}.{suffix}"
         temporary = target.with_suffix(target.suffix + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_text(texts[suffix], encoding="utf-8")
         temporary.replace(target)
         written[suffix] = target
     return written

@@ -73,7 +73,10 @@ class ReleaseContext:
 
     @cached_property
     def validation(self) -> ValidationReport:
-        """The SHACL report of the released KG (pyshacl)."""
+        """The SHACL report of the released KG (pyshacl): the build's, which checked the same graph,
+        else made now."""
+        if self.built.report is not None:
+            return self.built.report
         from ...validate.engines import validate
         return validate(self.dataset, self.project.shapes_path)
 

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ...build import KG_STEM
 from ...ids.namespaces import CLAIM, EXO, NP, OBO
 from ...rdf.claimgraph import union_graph
-from ...rdf.serialize import nquads, ntriples, trig, turtle
+from ...rdf.serialize import dataset_texts
 
 if TYPE_CHECKING:
     from .context import Files, ReleaseContext
@@ -26,9 +26,7 @@ KG_FORMATS = ("trig", "nq", "ttl", "nt")
 def kg_files(ctx: ReleaseContext) -> Files:
     """The KG as released in its four formats (nanopublications under their trusty IRIs, each claim
     linked to its current one), and the build's SSSOM mappings in ``mappings/``."""
-    released = ctx.released
-    union = union_graph(released)
-    texts = {"trig": trig(released), "nq": nquads(released), "ttl": turtle(union), "nt": ntriples(union)}
+    texts = dataset_texts(ctx.released)
     files: Files = {f"data/{KG_STEM}.{suffix}": texts[suffix] for suffix in KG_FORMATS}
     built = {path.name: path for path in ctx.built.files.values()}
     files[f"mappings/{KG_STEM}.sssom.tsv"] = built[f"{KG_STEM}.sssom.tsv"].read_bytes()
@@ -36,9 +34,9 @@ def kg_files(ctx: ReleaseContext) -> Files:
 
 
 def jsonld(ctx: ReleaseContext) -> Files:
-    """The KG as compacted JSON-LD, written with PyLD from its N-Quads (read by :func:`pyld_dataset`)."""
+    """The KG as compacted JSON-LD, written with PyLD from the release's N-Quads (read by :func:`pyld_dataset`)."""
     from pyld import jsonld as pyld
-    doc = pyld.from_rdf(pyld_dataset(nquads(ctx.released)))
+    doc = pyld.from_rdf(pyld_dataset(ctx.written(f"data/{KG_STEM}.nq").read_text(encoding="utf-8")))
     context = {"exo": str(EXO), "claim": str(CLAIM), "np": str(NP), "rdfs": str(RDFS), "prov": str(PROV),
                "dcterms": str(DCTERMS), "obo": str(OBO), "xsd": str(XSD), "skos": str(SKOS)}
     compacted = pyld.compact(doc, context)
