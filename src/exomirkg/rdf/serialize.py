@@ -7,10 +7,18 @@ half a minute for 1,000 claims.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
+
+
+def _serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> str:
+    """``items`` in ``fmt`` by pyoxigraph, as text."""
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert data is not None            # no output given: the bytes are returned
+    return data.decode("utf-8")
 
 
 def _sorted_lines(text: str) -> list[str]:
@@ -46,23 +54,35 @@ def trig(dataset: Dataset) -> str:
 
 def _turtle(ntriples_text: str, prefixes: dict[str, str]) -> str:
     triples = ox.parse(ntriples_text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    return _serialize(triples, ox.RdfFormat.TURTLE, prefixes)
 
 
 def _trig(nquads_text: str, prefixes: dict[str, str]) -> str:
     quads = list(ox.parse(nquads_text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
     quads.sort(key=lambda quad: str(quad.graph_name))       # stable: sorted lines within each graph
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+    return _serialize(quads, ox.RdfFormat.TRIG, prefixes)
 
 
 def dataset_texts(dataset: Dataset) -> dict[str, str]:
     """The dataset in four formats by suffix: ``nq`` and ``trig`` with its graphs, ``nt`` and ``ttl``
     the union of its graphs (each triple once); all from one N-Quads serialisation."""
     quads_text = nquads(dataset)
-    triples = ox.serialize((quad.triple for quad in ox.parse(quads_text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)),
-                           format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    quads = ox.parse(quads_text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return _texts(quads_text, quads, _prefixes(dataset, quads_text))
+
+
+def quads_texts(quads: list[ox.Quad], prefixes: dict[str, str]) -> dict[str, str]:
+    """As :func:`dataset_texts`, of pyoxigraph ``quads`` (each written once), with those of
+    ``prefixes`` that they use."""
+    lines = _serialize(quads, ox.RdfFormat.N_QUADS)
+    quads_text = "\n".join(_sorted_lines(lines)) + "\n"
+    return _texts(quads_text, quads, {name: namespace for name, namespace in sorted(prefixes.items())
+                                      if name and f"<{namespace}" in quads_text})
+
+
+def _texts(quads_text: str, quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> dict[str, str]:
+    triples = _serialize((quad.triple for quad in quads), ox.RdfFormat.N_TRIPLES)
     triples_text = "\n".join(_sorted_lines(triples)) + "\n"
-    prefixes = _prefixes(dataset, quads_text)
     return {"ttl": _turtle(triples_text, prefixes), "nt": triples_text, "trig": _trig(quads_text, prefixes),
             "nq": quads_text}
 

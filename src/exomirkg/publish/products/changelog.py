@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset
+import pyoxigraph as ox
 
 from ...build import KG_STEM
 from ...ids.namespaces import NANOPUB
@@ -23,14 +24,15 @@ if TYPE_CHECKING:
 KINDS = ("added", "removed", "changed")
 
 
-def claim_fingerprints(dataset: Dataset) -> dict[str, str]:
-    """Claim id -> hash of its assertion and provenance graphs."""
+def claim_fingerprints(quads: Iterable[ox.Quad]) -> dict[str, str]:
+    """Claim id -> hash of its assertion and provenance graphs (each statement as its graph's IRI and
+    its N-Triples line, sorted)."""
     lines: dict[str, list[str]] = {}
-    for graph in dataset.graphs():
-        name = str(graph.identifier)
+    for quad in quads:
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
         if name.startswith(str(NANOPUB)) and name.endswith(("/assertion", "/provenance")):
             claim = name[len(str(NANOPUB)):].split("/")[0]
-            lines.setdefault(claim, []).extend(f"{name} {line}" for line in graph.serialize(format="nt").splitlines())
+            lines.setdefault(claim, []).append(f"{name} {quad.subject} {quad.predicate} {quad.object} .")
     return {claim: hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() for claim, found in lines.items()}
 
 
@@ -50,14 +52,13 @@ def released_fingerprints(folder: Path) -> dict[str, str]:
     rows = previous_entries(folder)
     if rows:
         return {row["id"]: row["fingerprint"] for row in rows.values() if row["kind"] == "claim"}
-    dataset = Dataset()
-    dataset.parse(folder / "data" / f"{KG_STEM}.trig", format="trig")
-    return claim_fingerprints(dataset)
+    return claim_fingerprints(ox.parse(path=str(folder / "data" / f"{KG_STEM}.trig"), format=ox.RdfFormat.TRIG))
 
 
-def compare(dataset: Dataset, previous: dict[str, str] | None) -> dict[str, list[str]]:
-    """Claim ids added, removed and changed against the fingerprints of the previous release."""
-    current, previous = claim_fingerprints(dataset), previous or {}
+def compare(quads: Iterable[ox.Quad], previous: dict[str, str] | None) -> dict[str, list[str]]:
+    """Claim ids added, removed and changed in ``quads`` (a KG) against the fingerprints of the
+    previous release."""
+    current, previous = claim_fingerprints(quads), previous or {}
     return {"added": sorted(set(current) - set(previous)), "removed": sorted(set(previous) - set(current)),
             "changed": sorted(c for c in set(current) & set(previous) if current[c] != previous[c])}
 

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from rdflib import Dataset
 
 from ...build import BuildResult
@@ -22,7 +23,7 @@ from ...ids.prefixes import PrefixRegistry
 from ...project import Project
 from ...publish.w3id import SERVER_PLACEHOLDER
 from .changelog import compare, previous_release, released_fingerprints
-from .nanopubs import ReleasedNanopubs, Signing, release_nanopubs, released_dataset
+from .nanopubs import ReleasedNanopubs, Signing, release_nanopubs, released_quads
 
 if TYPE_CHECKING:
     from ...query.store import EmbeddedStore
@@ -90,14 +91,24 @@ class ReleaseContext:
                              [project.ontology_path, *sorted(project.imports_dir.glob("*.ttl"))])
 
     @cached_property
+    def kg_quads(self) -> list[ox.Quad]:
+        """The built KG's quads, read from its N-Quads file (each once, in sorted lines)."""
+        return list(ox.parse(path=str(self.built.files["nq"]), format=ox.RdfFormat.N_QUADS))
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """The KG's prefixes: name -> namespace."""
+        return {name: str(namespace) for name, namespace in self.dataset.namespaces()}
+
+    @cached_property
     def nanopubs(self) -> ReleasedNanopubs:
         """The release's nanopublications, sealed against the previous release's."""
         return release_nanopubs(self)
 
     @cached_property
-    def released(self) -> Dataset:
+    def released(self) -> list[ox.Quad]:
         """The KG as released: nanopublications named by their trusty IRIs."""
-        return released_dataset(self)
+        return released_quads(self)
 
     @cached_property
     def previous(self) -> str | None:
@@ -108,7 +119,7 @@ class ReleaseContext:
     def changes(self) -> dict[str, list[str]]:
         """Claim ids added, removed and changed since :attr:`previous`."""
         old = released_fingerprints(self.out / self.previous) if self.previous else None
-        return compare(self.dataset, old)
+        return compare(self.kg_quads, old)
 
     def written(self, rel: str) -> Path:
         """The path of ``rel``, a file an earlier product wrote; refuses one not written yet."""

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ...build import KG_STEM
 from ...ids.namespaces import CLAIM, EXO, NP, OBO
 from ...rdf.claimgraph import union_graph
-from ...rdf.serialize import dataset_texts
+from ...rdf.serialize import quads_texts
 
 if TYPE_CHECKING:
     from .context import Files, ReleaseContext
@@ -26,7 +26,7 @@ KG_FORMATS = ("trig", "nq", "ttl", "nt")
 def kg_files(ctx: ReleaseContext) -> Files:
     """The KG as released in its four formats (nanopublications under their trusty IRIs, each claim
     linked to its current one), and the build's SSSOM mappings in ``mappings/``."""
-    texts = dataset_texts(ctx.released)
+    texts = quads_texts(ctx.released, ctx.prefixes)
     files: Files = {f"data/{KG_STEM}.{suffix}": texts[suffix] for suffix in KG_FORMATS}
     built = {path.name: path for path in ctx.built.files.values()}
     files[f"mappings/{KG_STEM}.sssom.tsv"] = built[f"{KG_STEM}.sssom.tsv"].read_bytes()

@@ -23,12 +23,13 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib.namespace import XSD
 
 from ...errors import ExomirError
@@ -48,6 +49,8 @@ REQUIRED = ("id", "kind", "uri", "file")
 KINDS = ("claim", "retraction", "index", "index-part")
 PARTS = ("head", "assertion", "provenance", "pubinfo")
 CREATED = URIRef("http://purl.org/dc/terms/created")
+_CREATED = ox.NamedNode(str(CREATED))
+XSD_STRING = str(XSD.string)
 SUPERSEDES = "http://purl.org/nanopub/x/supersedes"
 LINKS_GRAPH = URIRef(BASE + "graph/nanopubs")
 """The graph of the released KG that links each claim to its current nanopublication."""
@@ -142,32 +145,58 @@ def previous_entries(folder: Path | None) -> dict[str, dict[str, str]]:
     return {row["id"]: {c: row.get(c) or "" for c in COLUMNS} for row in rows}
 
 
-def content_fingerprint(graphs: list[Graph], signer: str | None) -> str:
-    """A hash of a plain nanopublication's graphs without its creation time, and of its signer."""
-    lines = [f"{line} <{g.identifier}>" for g in graphs for s, p, o in g if p != CREATED
-             for line in [f"{s.n3()} {p.n3()} {o.n3()}"]]
+def _n3(term: object) -> str:
+    """A term as rdflib's ``n3()`` writes it after reading N-Quads (by which the content fingerprint
+    of releases before this code was made: a claim that did not change keeps its nanopublication)."""
+    if not isinstance(term, ox.Literal):
+        return str(term)
+    value = term.value
+    if "\n" in value:
+        encoded = value.replace("\\", "\\\\")
+        if '"""' in value:
+            encoded = encoded.replace('"""', '\\"\\"\\"')
+        if encoded[-1] == '"' and encoded[-2] != "\\":
+            encoded = encoded[:-1] + '\\"'
+        quoted = '"""' + encoded.replace("\r", "\\r") + '"""'
+    else:
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
+    if term.language:
+        return f"{quoted}@{term.language}"
+    return quoted if term.datatype.value == XSD_STRING else f"{quoted}^^<{term.datatype.value}>"
+
+
+def content_fingerprint(quads: Iterable[ox.Quad], signer: str | None) -> str:
+    """A hash of a plain nanopublication's statements without its creation time, and of its signer."""
+    lines = [f"{_n3(q.subject)} {_n3(q.predicate)} {_n3(q.object)} {q.graph_name}" for q in quads if q.predicate != _CREATED]
     return hashlib.sha256("\n".join([*sorted(lines), f"signer {signer or ''}"]).encode()).hexdigest()
 
 
-def plain_nanopubs(dataset: Dataset, created: str, signer: str | None = None) -> dict[str, Plain]:
-    """Claim id -> its plain nanopublication (its four graphs), created at ``created`` (a date)."""
-    graphs: dict[str, list[Graph]] = defaultdict(list)
-    for graph in dataset.graphs():
-        name = str(graph.identifier)
+def nanopublication_quads(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    """Claim id -> the quads of its plain nanopublication's four graphs, in the order given."""
+    found: dict[str, list[ox.Quad]] = defaultdict(list)
+    for quad in quads:
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
         if name.startswith(str(NANOPUB)) and name.rsplit("/", 1)[-1] in PARTS:
-            graphs[name[len(str(NANOPUB)):].split("/")[0]].append(graph)
+            found[name[len(str(NANOPUB)):].split("/")[0]].append(quad)
+    return found
+
+
+def plain_nanopubs(quads: Iterable[ox.Quad], prefixes: dict[str, str], created: str,
+                   signer: str | None = None) -> dict[str, Plain]:
+    """Claim id -> its plain nanopublication (its four graphs, from the KG's ``quads``), created at
+    ``created`` (a date), with those of ``prefixes`` that it uses."""
+    from ...nanopub.rdfio import write_trig
+    stamp = ox.Literal(f"{created}T00:00:00", datatype=ox.NamedNode(str(XSD.dateTime)))
     plain = {}
-    for claim_id, parts in sorted(graphs.items()):
-        one = Dataset()
-        for prefix, namespace in dataset.namespaces():
-            one.bind(prefix, namespace, override=True)
-        for graph in parts:
-            target = one.graph(graph.identifier)
-            for s, p, o in graph:
-                if p == CREATED and str(graph.identifier).endswith("/pubinfo"):
-                    o = Literal(f"{created}T00:00:00", datatype=XSD.dateTime)
-                target.add((s, p, o))
-        plain[claim_id] = Plain(one.serialize(format="trig"), content_fingerprint(parts, signer))
+    for claim_id, parts in sorted(nanopublication_quads(quads).items()):
+        dated = [ox.Quad(q.subject, q.predicate, stamp, q.graph_name)
+                 if q.predicate == _CREATED and str(q.graph_name).endswith("/pubinfo>") else q for q in parts]
+        dated.sort(key=lambda q: str(q.graph_name))        # stable: graph by graph
+        used = {t.value for q in dated for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
+        used |= {q.object.datatype.value for q in dated if isinstance(q.object, ox.Literal)}
+        names = {name: namespace for name, namespace in sorted(prefixes.items())
+                 if name and any(iri.startswith(namespace) for iri in used)}
+        plain[claim_id] = Plain(write_trig(dated, names), content_fingerprint(parts, signer))
     return plain
 
 
@@ -222,7 +251,7 @@ def release_nanopubs(ctx: ReleaseContext) -> ReleasedNanopubs:
     before = previous_entries(previous)
     sealer = _Sealer(signing, previous)
     created = f"{ctx.date}T00:00:00"
-    fingerprints = claim_fingerprints(ctx.dataset)
+    fingerprints = claim_fingerprints(ctx.kg_quads)
     entries: list[Entry] = []
     kept: list[str] = []
     superseded: list[str] = []
@@ -235,7 +264,7 @@ def release_nanopubs(ctx: ReleaseContext) -> ReleasedNanopubs:
                      f"{', '.join(sorted(old_keys))}. The nanopub network applies npx:supersedes and npx:retracts only "
                      "when the same key signed both nanopublications: there, the previous versions stay current until "
                      "they are retracted with their own key.")
-    for claim_id, plain in plain_nanopubs(ctx.dataset, ctx.date, sealer.signer).items():
+    for claim_id, plain in plain_nanopubs(ctx.kg_quads, ctx.prefixes, ctx.date, sealer.signer).items():
         old = before.get(claim_id)
         fingerprint = fingerprints.get(claim_id, "")
         if old and old["content"] == plain.content and old["key"] == sealer.key_id:
@@ -303,26 +332,18 @@ def nanopub_files(ctx: ReleaseContext) -> Files:
     return files
 
 
-def released_dataset(ctx: ReleaseContext) -> Dataset:
-    """The KG as released: the built KG's graphs other than the plain nanopublications, every sealed
-    claim nanopublication, and the links from claims to them (:data:`LINKS_GRAPH`). The index and the
+def released_quads(ctx: ReleaseContext) -> list[ox.Quad]:
+    """The KG as released: the built KG's quads other than those of the plain nanopublications, every
+    sealed claim nanopublication, and the links from claims to them (:data:`LINKS_GRAPH`). The index and the
     retractions, which state nothing about the review, stay in ``nanopubs/`` (the endpoint of a
     release loads them too: :func:`exomirkg.web.workers.release_files`), so the KG still conforms to
     the shapes, which describe claim nanopublications."""
-    released = Dataset()
-    for prefix, namespace in ctx.dataset.namespaces():
-        released.bind(prefix, namespace, override=True)
-    for graph in ctx.dataset.graphs():
-        if len(graph) and not str(graph.identifier).startswith(str(NANOPUB)):
-            target = released.graph(graph.identifier)
-            for triple in graph:
-                target.add(triple)
-    links = released.graph(LINKS_GRAPH)
+    released = [q for q in ctx.kg_quads
+                if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(str(NANOPUB)))]
+    links = ox.NamedNode(str(LINKS_GRAPH))
+    current = ox.NamedNode(str(EXO.currentNanopublication))
     for entry in ctx.nanopubs.entries:
-        if entry.kind == "claim":
-            one = Dataset()                      # parsed apart: its this:/sub: prefixes stay out of the KG's
-            one.parse(data=entry.trig, format="trig")
-            for s, p, o, g in one.quads((None, None, None, None)):
-                released.graph(g).add((s, p, o))
-            links.add((CLAIM[entry.id], EXO.currentNanopublication, URIRef(entry.uri)))
+        if entry.kind == "claim":                # parsed apart: its this:/sub: prefixes stay out of the KG's
+            released.extend(ox.parse(entry.trig.encode("utf-8"), format=ox.RdfFormat.TRIG))
+            released.append(ox.Quad(ox.NamedNode(str(CLAIM[entry.id])), current, ox.NamedNode(entry.uri), links))
     return released
