@@ -219,3 +219,51 @@ def test_a_long_index_is_chained_in_parts_that_append_each_other():
         assert superseding == ({"https://w3id.org/np/RAold"} if uri == sealed[-1][0] else set())
     assert sorted(listed) == elements and len(listed) == len(set(listed))
     assert appends == [set(), {sealed[0][0]}, {sealed[1][0]}]
+
+
+def _rdflib_fingerprints(dataset: Dataset, signer: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The claim and content fingerprints as the release computed them with rdflib (``n3()`` and
+    N-Triples of each graph), before it read the KG with pyoxigraph: the reference."""
+    import hashlib
+    from collections import defaultdict
+
+    from exomirkg.ids.namespaces import NANOPUB
+    from exomirkg.publish.products.nanopubs import CREATED, PARTS
+    graphs = defaultdict(list)
+    for graph in dataset.graphs():
+        name = str(graph.identifier)
+        if name.startswith(str(NANOPUB)) and name.rsplit("/", 1)[-1] in PARTS:
+            graphs[name[len(str(NANOPUB)):].split("/")[0]].append(graph)
+    content = {claim: hashlib.sha256("\n".join([*sorted(f"{s.n3()} {p.n3()} {o.n3()} <{g.identifier}>" for g in found
+                                                        for s, p, o in g if p != CREATED),
+                                                f"signer {signer}"]).encode()).hexdigest()
+               for claim, found in graphs.items()}
+    claims = {claim: hashlib.sha256("\n".join(sorted(f"{g.identifier} {line}" for g in found
+                                                     if str(g.identifier).endswith(("/assertion", "/provenance"))
+                                                     for line in g.serialize(format="nt").splitlines())).encode()).hexdigest()
+              for claim, found in graphs.items()}
+    return claims, content
+
+
+def test_fingerprints_read_with_pyoxigraph_equal_rdflibs_so_a_release_made_before_keeps_its_nanopublications(project, tmp_path):
+    """An unchanged claim keeps its nanopublication only when its fingerprints are computed as the
+    previous release computed them: on the real KG and on literals with quotes, backslashes, line
+    breaks, a language and a datatype."""
+    import pyoxigraph as ox
+
+    from exomirkg.publish.products.changelog import claim_fingerprints
+    from exomirkg.publish.products.nanopubs import content_fingerprint, nanopublication_quads
+    odd = "\n".join(f'<https://w3id.org/exomir-kg/claim/C999> <https://w3id.org/exomir-kg/ontology/p{n}> {literal} '
+                    f'<https://w3id.org/exomir-kg/np/C999/{part}> .'
+                    for n, (literal, part) in enumerate([
+                        (r'"a \"quoted\" back\\slash"', "assertion"), (r'"two\nlines \"\"\" end\""', "assertion"),
+                        (r'"carriage\rreturn"', "provenance"), ('"zwei"@de', "provenance"),
+                        ('"5"^^<http://www.w3.org/2001/XMLSchema#integer>', "pubinfo"), ('"plain"', "head")]))
+    text = (project.kg_dir / "exomir-kg.nq").read_text(encoding="utf-8") + odd + "\n"
+    dataset = Dataset()
+    dataset.parse(data=text, format="nquads")
+    quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    claims, content = _rdflib_fingerprints(dataset, SIGNER)
+    assert len(content) > 100 and "C999" in content
+    assert claim_fingerprints(quads) == claims
+    assert {claim: content_fingerprint(found, SIGNER) for claim, found in nanopublication_quads(quads).items()} == content
