@@ -53,3 +53,23 @@ def test_each_node_links_to_its_iri(kg, svg):
     links = set(re.findall(r'<a xlink:href="([^"]+)"', svg))
     assert {str(iri) for iri in nodes} <= links
     assert any(link.startswith("https://identifiers.org/mirbase") for link in links)
+
+
+
+def test_a_kg_of_two_sources_draws_the_claims_of_this_review_unless_told_another(project):
+    """The figure is the review's Fig. 1: another source's claims stay out of it, however many
+    there are, and drawing that source instead gives its claims only."""
+    from rdflib import URIRef
+
+    from exomirkg.bench.synthetic import synthetic_curation
+    from exomirkg.build import claim_graph_builder
+    curation = synthetic_curation(project, 160, seed=4, claims_per_source=80)
+    [other] = {c.source for c in curation.claims} - {None}
+    text = "".join(claim_graph_builder(project).nquad_lines(curation))
+    dataset = Dataset()
+    dataset.parse(data=text, format="nquads")
+    for document, source in ((None, None), (URIRef(other.iri), other)):
+        _, edges = network_edges(dataset) if document is None else network_edges(dataset, document)
+        drawn = {claim for edge in edges.values() for claim in edge.claims}
+        own = {c.id for c in curation.claims if c.source == source}
+        assert drawn and drawn <= own, source

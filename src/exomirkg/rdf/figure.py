@@ -1,6 +1,6 @@
 """The review's Fig. 1 regenerated from the KG (Graphviz): donor cells -> miRNAs -> recipient cells,
-targets and processes. The release writes it (``figure/network.{dot,svg,png}``); the landing page
-shows it.
+targets and processes, from the review's own claims (a KG of many sources draws the same figure).
+The release writes it (``figure/network.{dot,svg,png}``); the landing page shows it.
 
 Colours are six-digit hex (Graphviz ignores three-digit ones and draws black); a legend explains
 them; an edge resting on a retracted study is dashed and marked †, one resting on a problematic cell
@@ -15,12 +15,16 @@ import subprocess
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from ..errors import ExomirError
 from ..ids.namespaces import EXO
+from .claimgraph import REVIEW as REVIEW_IRI
 from .claimgraph import union_graph
+
+REVIEW = URIRef(REVIEW_IRI)
+"""This review: whose claims the figure draws unless told."""
 
 
 class FigureUnavailable(ExomirError):
@@ -57,8 +61,11 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def network_edges(dataset: Dataset) -> tuple[dict[URIRef, tuple[str, str]], dict[tuple[URIRef, URIRef], Edge]]:
-    """The figure's nodes (IRI -> kind, name) and edges ((source, target) -> :class:`Edge`)."""
+def network_edges(dataset: Dataset, document: URIRef = REVIEW) -> tuple[dict[URIRef, tuple[str, str]],
+                                                                      dict[tuple[URIRef, URIRef], Edge]]:
+    """The figure's nodes (IRI -> kind, name) and edges ((source, target) -> :class:`Edge`), drawn
+    from the claims of ``document`` (this review by default: the figure is its Fig. 1, however many
+    other sources the KG holds)."""
     graph = union_graph(dataset)
     nodes: dict[URIRef, tuple[str, str]] = {}
     edges: dict[tuple[URIRef, URIRef], Edge] = {}
@@ -72,6 +79,7 @@ def network_edges(dataset: Dataset) -> tuple[dict[URIRef, tuple[str, str]], dict
 
     claims = set(graph.subjects(RDF.type, EXO.TransferClaim)) | set(graph.subjects(RDF.type, EXO.TargetClaim)) \
         | set(graph.subjects(RDF.type, EXO.ProcessClaim))
+    claims &= set(graph.subjects(PROV.wasDerivedFrom, document))
     for claim in sorted(claims, key=str):
         for mirna in graph.objects(claim, EXO.mirna):
             if not isinstance(mirna, URIRef):
@@ -94,9 +102,10 @@ def network_edges(dataset: Dataset) -> tuple[dict[URIRef, tuple[str, str]], dict
     return {iri: kind for iri, kind in nodes.items() if iri in drawn}, edges
 
 
-def network_dot(dataset: Dataset) -> str:
-    """Fig. 1 of the review, regenerated: donor cells -> miRNAs -> recipient cells, targets and processes."""
-    nodes, edges = network_edges(dataset)
+def network_dot(dataset: Dataset, document: URIRef = REVIEW) -> str:
+    """Fig. 1 of the review, regenerated: donor cells -> miRNAs -> recipient cells, targets and
+    processes (of the claims of ``document``: this review by default)."""
+    nodes, edges = network_edges(dataset, document)
     lines = ["digraph exomir {", ('  graph [rankdir=LR, fontname="Helvetica", label="Exosomal miRNAs in the HCC '
                                   'microenvironment (regenerated from exomir-kg)", labelloc=t, fontsize=20];'),
              '  node [fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=9];']
