@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -174,3 +176,27 @@ def test_validation_parts_write_a_line_once_per_part_within_a_source():
     parts.write(None, [shared, shared])
     assert handles[0].getvalue() == reference + "<c1> <p> <x> .\n<c2> <p> <x> .\n" + quote + shared + shared
     assert handles[1].getvalue() == reference + "<c3> <p> <x> .\n" + quote + shared + shared
+
+
+# ----------------------------------------------------------------------------- the build's shape check
+def test_the_build_checks_the_shapes_in_parts_side_by_side_with_whole_graph_pyshacls_verdict(mini, monkeypatch):
+    """From PARTS_FROM_CLAIMS claims the build checks one part per core, side by side: a shape every
+    expression claim breaks fails the build with the violations pyshacl finds on the whole graph,
+    in one part or in several, and nothing is written."""
+    import exomirkg.build as build_module
+    from exomirkg.validate.engines import validate
+    from exomirkg.validate.report import ValidationFailed
+    mini.write("01.yaml", FIXTURE)
+    with open(mini.project.shapes_path, "a", encoding="utf-8") as shapes:
+        shapes.write("\nexosh:NoMiRNAOnExpression a sh:NodeShape ; sh:targetClass exo:ExpressionClaim ;\n"
+                     "    sh:property [ sh:path exo:mirna ; sh:maxCount 0 ] .\n")
+    reference = validate(build_module.build(mini.project, mini.root / "unchecked", validate=False).dataset,
+                         mini.project.shapes_path)
+    expected = {v.key for v in reference.violations}
+    assert expected and all(v.component.endswith("MaxCountConstraintComponent") for v in reference.violations)
+    for threshold in (10**9, 1):               # one part; a part per core
+        monkeypatch.setattr(build_module, "PARTS_FROM_CLAIMS", threshold)
+        with pytest.raises(ValidationFailed) as failed:
+            build_module.build(mini.project, mini.root / "checked")
+        assert {v.key for v in failed.value.report.violations} == expected
+        assert not (mini.root / "checked").exists()

@@ -27,7 +27,7 @@ def build(root: Path | None, out: Path | None) -> None:
     result = run_build(project_at(root), out)
     claims = result.curation.claims
     click.echo(f"built {len(claims)} claims as nanopublications "
-               f"({sum(1 for _ in result.dataset.quads((None, None, None, None)))} quads)")
+               f"({result.quads} quads)")
     for name, count in sorted(result.counts.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {name:<16} {count:>4}")
     retracted = sum(1 for c in claims if c.retracted_references)

@@ -87,13 +87,13 @@ def _texts(quads_text: str, quads: Iterable[ox.Quad], prefixes: dict[str, str]) 
             "nq": quads_text}
 
 
-def write_all(dataset: Dataset, out_dir: Path, stem: str) -> dict[str, Path]:
-    """Write Turtle, N-Triples, TriG and N-Quads; return format -> path.
+def write_all(quads: list[ox.Quad], out_dir: Path, stem: str, prefixes: dict[str, str]) -> dict[str, Path]:
+    """Write ``quads`` as Turtle, N-Triples, TriG and N-Quads (:func:`quads_texts`); return format -> path.
 
     Every file is written next to its target and renamed into place, so a reader never sees a
     half-written file.
     """
-    texts = dataset_texts(dataset)
+    texts = quads_texts(quads, prefixes)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for suffix in ("ttl", "nt", "trig", "nq"):

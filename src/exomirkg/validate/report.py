@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -50,7 +51,7 @@ class Violation:
 class ValidationReport:
     engine: str
     violations: list[Violation]
-    data: Graph = field(repr=False)
+    data: Graph | ox.Store = field(repr=False)      # what was checked: an rdflib graph or a pyoxigraph store
     report_graph: Graph | None = field(default=None, repr=False)
 
     @property

@@ -98,7 +98,8 @@ class ReleaseContext:
     @cached_property
     def prefixes(self) -> dict[str, str]:
         """The KG's prefixes: name -> namespace."""
-        return {name: str(namespace) for name, namespace in self.dataset.namespaces()}
+        from ...build import KG_PREFIXES
+        return dict(KG_PREFIXES)
 
     @cached_property
     def nanopubs(self) -> ReleasedNanopubs:
