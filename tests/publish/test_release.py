@@ -525,3 +525,41 @@ def test_the_release_says_what_not_to_trust_with_every_section_and_its_claims(di
     rows = [line for line in retracted.splitlines() if line.startswith("| claim/") or "| claim/C" in line]
     assert "claim/C016" in retracted and "retracted 2023-07-19" in retracted and len(rows) == 21
     assert "HeLa" in text.split('<a id="cell-lines"></a>')[1]
+
+
+@pytest.mark.parametrize("kind", ["the KG", "two sources"])
+def test_the_manifests_statistics_equal_live_counts(project, kind, tmp_path):
+    """The VoID statistics of the manifest, counted over the quads, equal SPARQL counts of a store
+    holding them: on the KG and on a synthetic KG of two sources."""
+    import pyoxigraph as ox
+
+    from exomirkg.ids.namespaces import CLAIM
+    from exomirkg.publish.products.metadata import statistics
+    path = project.kg_dir / "exomir-kg.nq"
+    if kind == "two sources":
+        from exomirkg.bench.synthetic import synthetic_curation
+        from exomirkg.build import claim_graph_builder
+        path = tmp_path / "kg.nq"
+        with open(path, "w", encoding="utf-8") as quads:
+            claim_graph_builder(project).write_nquads(synthetic_curation(project, 160, seed=4, claims_per_source=80), quads)
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def count(pattern: str, what: str = "*") -> int:
+        [row] = store.query(f"SELECT (COUNT({what}) AS ?n) WHERE {{ {pattern} }}")
+        return int(row[0].value)
+    union = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    expected = {
+        "quads": count("GRAPH ?g { ?s ?p ?o }"), "triples": count(f"{{ {union} }}"),
+        "claims": count(f"GRAPH ?g {{ ?s a ?c }} FILTER(STRSTARTS(STR(?s), '{CLAIM}') "
+                        f"&& !CONTAINS(STRAFTER(STR(?s), '{CLAIM}'), '/'))", "DISTINCT ?s"),
+        "entities": count("GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s))", "DISTINCT ?s"),
+        "distinct_subjects": count("GRAPH ?g { ?s ?p ?o }", "DISTINCT ?s"),
+        "distinct_objects": count("GRAPH ?g { ?s ?p ?o }", "DISTINCT ?o"),
+        "properties": count("GRAPH ?g { ?s ?p ?o }", "DISTINCT ?p"),
+        "class_partitions": {row[0].value: int(row[1].value) for row in store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c")}}
+    expected["classes"] = len(expected["class_partitions"])
+    found = statistics(list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)))
+    assert found == expected
+    assert found["claims"] == (160 if kind == "two sources" else 178)

@@ -9,12 +9,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
 from ...dataset import LICENSE, LICENSE_SPDX, LICENSE_SPDX_ID, REVIEW_CITATION, REVIEW_DOI_IRI, REVIEW_TITLE
 from ...ids.namespaces import BASE, CLAIM, DATASET_IRI, EXO, NP, OBO
-from ...rdf.claimgraph import union_graph
 
 if TYPE_CHECKING:
     from .context import Files, ReleaseContext
@@ -24,6 +24,7 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")     # DCAT 3 terms (inSeries, ver
 PAV = Namespace("http://purl.org/pav/")
 IDOT = Namespace("http://identifiers.org/idot/")
 SCHEMA = Namespace("https://schema.org/")
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 LICENSE_NAME = "CC BY 4.0"
 """The short name of :data:`exomirkg.dataset.LICENSE`, as people write it."""
@@ -37,15 +38,18 @@ KEYWORDS = ("exosome", "microRNA", "hepatocellular carcinoma", "knowledge graph"
 
 
 # --------------------------------------------------------------------------- the manifest
-def statistics(dataset: Dataset) -> dict[str, Any]:
-    """VoID statistics of the KG, with its class partitions."""
-    graph = union_graph(dataset)
-    claims = {s for s in graph.subjects(RDF.type, None) if str(s).startswith(str(CLAIM)) and "/" not in str(s)[len(str(CLAIM)):]}
-    classes = Counter(str(o) for s, o in graph.subject_objects(RDF.type))
-    return {"triples": len(graph), "quads": sum(1 for _ in dataset.quads((None, None, None, None))),
-            "claims": len(claims), "entities": len({s for s in graph.subjects() if isinstance(s, URIRef)}),
-            "distinct_subjects": len(set(graph.subjects())), "distinct_objects": len(set(graph.objects())),
-            "properties": len(set(graph.predicates())), "classes": len(classes),
+def statistics(quads: list[ox.Quad]) -> dict[str, Any]:
+    """VoID statistics of a KG (its ``quads``), with its class partitions."""
+    triples = {quad.triple for quad in quads}
+    typed = [t for t in triples if t.predicate == _RDF_TYPE]
+    claims = {t.subject for t in typed if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(str(CLAIM))
+              and "/" not in t.subject.value[len(str(CLAIM)):]}
+    classes = Counter(getattr(t.object, "value", str(t.object)) for t in typed)
+    subjects = {t.subject for t in triples}
+    return {"triples": len(triples), "quads": len(set(quads)), "claims": len(claims),
+            "entities": sum(1 for s in subjects if isinstance(s, ox.NamedNode)),
+            "distinct_subjects": len(subjects), "distinct_objects": len({t.object for t in triples}),
+            "properties": len({t.predicate for t in triples}), "classes": len(classes),
             "class_partitions": dict(sorted(classes.items()))}
 
 
@@ -58,7 +62,7 @@ def manifest(ctx: ReleaseContext, files: dict[str, dict[str, Any]]) -> dict[str,
         "download_base": ctx.download_base, "license": LICENSE, "license_spdx": LICENSE_SPDX,
         "creators": list(ctx.built.curation.metadata.get("creators", ["exomir-kg curators"])),
         "publisher": "exomir-kg", "homepage": HOMEPAGE, "source": REVIEW_DOI_IRI, "keywords": list(KEYWORDS),
-        "sparql_endpoint": f"{BASE}sparql", "server_url": ctx.server_url, "stats": statistics(ctx.dataset), "files": files,
+        "sparql_endpoint": f"{BASE}sparql", "server_url": ctx.server_url, "stats": statistics(ctx.kg_quads), "files": files,
         "vocabularies": [str(EXO), str(NP), str(PROV), str(OBO)],
     }
 
