@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from servers import require
 
+from exomirkg.rdf.claimgraph import union_graph
 from exomirkg.rdf.figure import COLOURS, network_dot, network_edges, render_dot
 
 
 @pytest.fixture(scope="module")
-def kg(project) -> Dataset:
+def kg(project) -> Graph:
     dataset = Dataset()
     dataset.parse(project.kg_dir / "exomir-kg.trig", format="trig")
-    return dataset
+    return union_graph(dataset)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,8 @@ def test_a_kg_of_two_sources_draws_the_claims_of_this_review_unless_told_another
     dataset = Dataset()
     dataset.parse(data=text, format="nquads")
     for document, source in ((None, None), (URIRef(other.iri), other)):
-        _, edges = network_edges(dataset) if document is None else network_edges(dataset, document)
+        union = union_graph(dataset)
+        _, edges = network_edges(union) if document is None else network_edges(union, document)
         drawn = {claim for edge in edges.values() for claim in edge.claims}
         own = {c.id for c in curation.claims if c.source == source}
         assert drawn and drawn <= own, source

@@ -14,14 +14,14 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from ..errors import ExomirError
 from ..ids.namespaces import EXO
 from .claimgraph import REVIEW as REVIEW_IRI
-from .claimgraph import union_graph
+from .storeview import UnionView
 
 REVIEW = URIRef(REVIEW_IRI)
 """This review: whose claims the figure draws unless told."""
@@ -49,7 +49,7 @@ class Edge:
     problematic: bool = False                   # some claim rests on a problematic cell line
 
 
-def _name(graph: Graph, node: URIRef) -> str:
+def _name(graph: Graph | UnionView, node: URIRef) -> str:
     text = graph.value(node, EXO.textName) or graph.value(node, RDFS.label)
     if text is None and str(node).startswith(str(EXO)):       # exo phenotypes: TumourGrowth -> tumour growth
         return re.sub(r"(?<!^)([A-Z])", r" \1", str(node)[len(str(EXO)):]).lower()
@@ -61,12 +61,12 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def network_edges(dataset: Dataset, document: URIRef = REVIEW) -> tuple[dict[URIRef, tuple[str, str]],
-                                                                      dict[tuple[URIRef, URIRef], Edge]]:
+def network_edges(graph: Graph | UnionView, document: URIRef = REVIEW) -> tuple[dict[URIRef, tuple[str, str]],
+                                                                               dict[tuple[URIRef, URIRef], Edge]]:
     """The figure's nodes (IRI -> kind, name) and edges ((source, target) -> :class:`Edge`), drawn
     from the claims of ``document`` (this review by default: the figure is its Fig. 1, however many
-    other sources the KG holds)."""
-    graph = union_graph(dataset)
+    other sources the KG holds). ``graph``: the KG, every triple once (:func:`exomirkg.rdf.claimgraph.union_graph`
+    of a dataset, or a :class:`~exomirkg.rdf.storeview.UnionView` of a store)."""
     nodes: dict[URIRef, tuple[str, str]] = {}
     edges: dict[tuple[URIRef, URIRef], Edge] = {}
 
@@ -102,10 +102,10 @@ def network_edges(dataset: Dataset, document: URIRef = REVIEW) -> tuple[dict[URI
     return {iri: kind for iri, kind in nodes.items() if iri in drawn}, edges
 
 
-def network_dot(dataset: Dataset, document: URIRef = REVIEW) -> str:
+def network_dot(graph: Graph | UnionView, document: URIRef = REVIEW) -> str:
     """Fig. 1 of the review, regenerated: donor cells -> miRNAs -> recipient cells, targets and
     processes (of the claims of ``document``: this review by default)."""
-    nodes, edges = network_edges(dataset, document)
+    nodes, edges = network_edges(graph, document)
     lines = ["digraph exomir {", ('  graph [rankdir=LR, fontname="Helvetica", label="Exosomal miRNAs in the HCC '
                                   'microenvironment (regenerated from exomir-kg)", labelloc=t, fontsize=20];'),
              '  node [fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=9];']

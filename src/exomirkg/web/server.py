@@ -251,12 +251,13 @@ def _network_svg(project: Project, release: Path | None) -> str:
     from rdflib import Dataset
 
     from ..query.store import store_files
+    from ..rdf.claimgraph import union_graph
     from ..rdf.figure import FigureUnavailable, network_dot, render_dot
     try:
         kg_file, _ = store_files(project)
         dataset = Dataset()
         dataset.parse(kg_file, format="trig")
-        return render_dot(network_dot(dataset), "svg").decode("utf-8")
+        return render_dot(network_dot(union_graph(dataset)), "svg").decode("utf-8")
     except (FigureUnavailable, ExomirError, OSError):
         return ""
 

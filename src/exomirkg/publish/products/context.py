@@ -22,6 +22,7 @@ from ...ids.namespaces import BASE
 from ...ids.prefixes import PrefixRegistry
 from ...project import Project
 from ...publish.w3id import SERVER_PLACEHOLDER
+from ...rdf.storeview import UnionView
 from .changelog import compare, previous_release, released_fingerprints
 from .nanopubs import ReleasedNanopubs, Signing, release_nanopubs, released_quads
 
@@ -94,6 +95,13 @@ class ReleaseContext:
     def kg_quads(self) -> list[ox.Quad]:
         """The built KG's quads, read from its N-Quads file (each once, in sorted lines)."""
         return list(ox.parse(path=str(self.built.files["nq"]), format=ox.RdfFormat.N_QUADS))
+
+    @cached_property
+    def union(self) -> UnionView:
+        """The built KG, every triple once, read as an rdflib graph (from an in-memory pyoxigraph store)."""
+        store = ox.Store()
+        store.bulk_load(path=str(self.built.files["nq"]), format=ox.RdfFormat.N_QUADS)
+        return UnionView(store)
 
     @cached_property
     def prefixes(self) -> dict[str, str]:

@@ -14,7 +14,6 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ...build import KG_STEM
 from ...ids.namespaces import CLAIM, EXO, NP, OBO
-from ...rdf.claimgraph import union_graph
 from ...rdf.serialize import quads_texts
 
 if TYPE_CHECKING:
@@ -80,7 +79,7 @@ ASSOCIATION_COLUMNS = ("claim", "claim_type", "mirna", "mirbase_id", "direction"
 
 def associations(ctx: ReleaseContext) -> Files:
     """``data/associations.tsv``: a flat TSV, one row per claim, with the columns curators expect."""
-    graph = union_graph(ctx.dataset)
+    graph = ctx.union
     ontology = Graph().parse(ctx.project.ontology_path, format="turtle")     # labels of the exo value sets
     def label(node) -> str:
         return str(graph.value(node, RDFS.label) or ontology.value(node, RDFS.label) or "") if node is not None else ""

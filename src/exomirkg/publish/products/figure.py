@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def network_figure(ctx: ReleaseContext) -> Files:
     """The network as Graphviz source, SVG (shown on the landing page) and PNG."""
-    dot = network_dot(ctx.dataset)
+    dot = network_dot(ctx.union)
     try:
         return {"figure/network.dot": dot, "figure/network.svg": render_dot(dot, "svg"),
                 "figure/network.png": render_dot(dot, "png")}

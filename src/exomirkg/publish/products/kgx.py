@@ -25,7 +25,6 @@ from rdflib.term import Node
 from ...dataset import REVIEW_DOI
 from ...ids.namespaces import BASE, EXO, PANEL
 from ...ids.prefixes import PrefixRegistry
-from ...rdf.claimgraph import union_graph
 from .context import ProductError
 
 if TYPE_CHECKING:
@@ -133,7 +132,7 @@ def kgx_files(ctx: ReleaseContext) -> Files:
     """The nodes, the edges (one per distinct qualified edge: the same subject, predicate, object and
     qualifiers from several claims is one edge listing them all), and the prefix map of the CURIEs."""
     registry = ctx.registry
-    graph = union_graph(ctx.dataset)
+    graph = ctx.union
 
     def compact(node: Node) -> str:
         found = kgx_curie(registry, str(node))

@@ -194,8 +194,8 @@ def plain_nanopubs(quads: Iterable[ox.Quad], prefixes: dict[str, str], created: 
         dated.sort(key=lambda q: str(q.graph_name))        # stable: graph by graph
         used = {t.value for q in dated for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
         used |= {q.object.datatype.value for q in dated if isinstance(q.object, ox.Literal)}
-        names = {name: namespace for name, namespace in sorted(prefixes.items())
-                 if name and any(iri.startswith(namespace) for iri in used)}
+        starts = "\n" + "\n".join(used)          # a namespace is used when an IRI starts with it
+        names = {name: namespace for name, namespace in sorted(prefixes.items()) if name and "\n" + namespace in starts}
         plain[claim_id] = Plain(write_trig(dated, names), content_fingerprint(parts, signer))
     return plain
 
