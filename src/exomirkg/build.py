@@ -80,11 +80,15 @@ def claim_graph_builder(project: Project, schema: CurationSchema | None = None) 
                              ontology_term_labels(project.ontology_path))
 
 
+def curation_context(project: Project) -> tuple[CurationSchema, PrefixRegistry, ReferenceTables]:
+    """What curation is read and built with: the schema, the prefixes and the reference tables."""
+    return (CurationSchema.load(project.schema_path, project.root), PrefixRegistry.load(project.prefixes_path),
+            ReferenceTables(project.reference_dir))
+
+
 def read_curation(project: Project) -> tuple[Curation, CurationSchema, PrefixRegistry, ReferenceTables]:
     """Load and check every curation source; raises CurationError with every problem found."""
-    schema = CurationSchema.load(project.schema_path, project.root)
-    prefixes = PrefixRegistry.load(project.prefixes_path)
-    tables = ReferenceTables(project.reference_dir)
+    schema, prefixes, tables = curation_context(project)
     review = ReviewText(project.review_path)
     curation = load_curation(project.root, project.curation_dir, schema, prefixes, tables, review,
                              ontology_local_terms(project.ontology_path))
@@ -100,7 +104,8 @@ PARTS_FROM_CLAIMS = 2000
 """From this many claims, the shapes check the KG in one part per core, side by side."""
 
 
-def build(project: Project, out_dir: Path | None = None, validate: bool = True) -> BuildResult:
+def build(project: Project, out_dir: Path | None = None, validate: bool = True,
+          curation: Curation | None = None) -> BuildResult:
     """Build the KG; nothing is written unless every claim passes its checks and the shapes.
 
     The builder streams the KG as N-Quads, and the same triples as independent validation parts
@@ -109,13 +114,19 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True) 
     pyoxigraph store of the quads, and the four formats are written from that store. No rdflib
     graph of the whole KG is made (:attr:`BuildResult.dataset` reads one when asked).
 
+    ``curation``: build these claims instead of the project's curation files (the benchmark's
+    synthetic ones), with the project's schema, prefixes and tables.
+
     Raises CurationError (bad curation input) or ValidationFailed (the built graph breaks a shape).
     """
     import pyoxigraph as ox
 
     from .validate.engines import validate_parts
     from .validate.structure import structure_violations
-    curation, schema, prefixes, tables = read_curation(project)
+    if curation is None:
+        curation, schema, prefixes, tables = read_curation(project)
+    else:
+        schema, prefixes, tables = curation_context(project)
     builder = ClaimGraphBuilder(prefixes, tables, schema.fields, ontology_term_labels(project.ontology_path))
     cores = os.cpu_count() or 1
     parts = cores if len(curation.claims) >= PARTS_FROM_CLAIMS else 1

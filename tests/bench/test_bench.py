@@ -114,9 +114,13 @@ def test_bench_command_writes_its_figures(project, tmp_path):
         assert {"build", "validate_and_load"} <= set(seconds["cpu"]) and seconds["cpu"]["build"] > 0
         assert size["peak_pipeline_mb"] >= size["peak_rss_mb"] > 50      # sampled: this process and its JVMs together
         assert len(size["queries"]) >= 20 and all("median_ms" in q and "p95_ms" in q for q in size["queries"].values())
+        release = size["release"]         # the full release of the same claims, without the faults
+        assert {"build and validate", "nanopubs", "kg", "jsonld", "kgx", "landing-page"} <= set(release["steps"])
+        assert release["seconds"] >= sum(release["steps"].values()) - 0.01 and release["peak_mb"] > 50
     seconds = sorted(r["seconds"]["build_validate_load_query"] for r in entry["runs"])
     assert entry["summary"]["build_validate_load_query_s"]["min"] == seconds[0]
     assert entry["summary"]["runs"] == 2 and entry["summary"]["same_verdict_every_run"] is True
+    assert entry["summary"]["release_s"]["min"] == min(r["release"]["seconds"] for r in entry["runs"])
     assert "claims" in result.output and "peak MB" in result.output and "median" in result.output
 
 

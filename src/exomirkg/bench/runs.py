@@ -32,6 +32,7 @@ from ..project import Project
 from ..validate.structure import GROUP_LINES
 from .endpoints import compare_endpoints
 from .memory import PeakMemory
+from .release import release_figures
 from .said import failure_said, figures_said, say
 
 
@@ -94,7 +95,7 @@ def parts_for(size: int, cores: int) -> int:
 
 def run_size(project: Project, size: int, seed: int = 1, reference_validation: bool = True,
              parts: int | None = None, engine: str = "jena", faulty_every: int = 100, endpoint_load: bool = True,
-             virtuoso: bool = True, claims_per_source: int = 100) -> dict:
+             virtuoso: bool = True, claims_per_source: int = 100, full_release: bool = False) -> dict:
     """Measure one size in this process; return the figures.
 
     The pipeline is the one a large curation would run: the build streams N-Quads (and the
@@ -253,6 +254,8 @@ def run_size(project: Project, size: int, seed: int = 1, reference_validation: b
             figures["violations_pyshacl"] = len(reference)
             figures["same_verdict"] = {v.key for v in reference} == {v.key for v in found}
             figures["speedup_vs_pyshacl"] = round(seconds["validate_pyshacl"] / seconds["validate_shacl"], 1)
+    if full_release:
+        figures["release"] = release_figures(project, size, seed, claims_per_source)
     seconds["total"] = round(time.perf_counter() - total_start, 3)
     figures["peak_rss_mb"] = round(peak_main, 1)
     figures["peak_child_rss_mb"] = round(peak_child, 1)
@@ -294,6 +297,8 @@ def summary(runs: list[dict]) -> dict:
         add("slowest_query_ms", max(q["median_ms"] for q in r["queries"].values()))
         add("speedup_vs_pyshacl", r.get("speedup_vs_pyshacl"))
         add("build_s", r["seconds"]["build"])
+        add("release_s", r.get("release", {}).get("seconds"))
+        add("release_peak_mb", r.get("release", {}).get("peak_mb"))
         add("load_s", r["seconds"]["load"])
         endpoint = r.get("endpoint", {})
         add("endpoint_min_ratio_oxigraph", endpoint.get("min_ratio_slow"))
@@ -316,10 +321,11 @@ def run_timeout(size: int) -> float:
 
 def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_up_to: int = 100000,
         timeout: float | None = None, parts: int | None = None, endpoint: bool = True, repeats: int = 3,
-        virtuoso: bool = True, progress: Callable[[str], None] | None = None) -> dict:
+        virtuoso: bool = True, progress: Callable[[str], None] | None = None, release_up_to: int = 10000) -> dict:
     """Run every size ``repeats`` times, each in a fresh process; write and return all figures with
     each size's :func:`summary`. ``progress`` is told each run as it starts; ``timeout`` is the
-    seconds a run may take (default: :func:`run_timeout` of its size)."""
+    seconds a run may take (default: :func:`run_timeout` of its size); up to ``release_up_to``
+    claims a run also times the full release (:func:`release_figures`)."""
     results: dict[str, Any] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                                            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
                                "sizes": []}
@@ -335,6 +341,7 @@ def run(project: Project, sizes: list[int], out: Path, seed: int = 1, reference_
             command += ["--no-reference"] if size > reference_up_to else []
             command += [] if endpoint else ["--no-endpoint"]
             command += [] if virtuoso else ["--no-virtuoso"]
+            command += ["--release"] if size <= release_up_to else []
             try:
                 limit = timeout or run_timeout(size)
                 run_ = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False)

@@ -41,15 +41,19 @@ def _sizes(value: str) -> tuple[int, ...]:
 @click.option("--timeout", "run_timeout", default=None, type=click.FloatRange(1),
               help="Seconds a run may take; a run stopped keeps the figures it said (stages, queries, peak)  "
                    "[default: an hour for every 250,000 claims]")
+@click.option("--release-up-to", default=10000, show_default=True, type=int,
+              help="Time the full 'exomirkg release' of the synthetic claims only up to this size.")
 @click.option("--one", type=int, default=None, hidden=True)
+@click.option("--release", "full_release", is_flag=True, hidden=True)
 @click.option("--no-reference", is_flag=True, hidden=True)
 @reports_errors()
 def bench(root: Path | None, sizes: tuple[int, ...], repeats: int, seed: int, out: Path, reference_up_to: int,
-          parts: int | None, no_endpoint: bool, no_virtuoso: bool, run_timeout: float | None, one: int | None,
-          no_reference: bool) -> None:
+          parts: int | None, no_endpoint: bool, no_virtuoso: bool, run_timeout: float | None, release_up_to: int,
+          one: int | None, full_release: bool, no_reference: bool) -> None:
     """Benchmark build, validation (Jena SHACL in parallel parts; pyshacl on the whole graph as the
     reference), loading, every stored query, the endpoint under load (beside the raw Oxigraph server
-    and Virtuoso) and the release's data files on synthetic multi-source KGs with injected faults;
+    and Virtuoso), the release's data files and (up to --release-up-to) the full release, on synthetic
+    multi-source KGs with injected faults;
     print a table and write the figures as JSON. Nothing here asserts a time."""
     import json as json_module
 
@@ -57,10 +61,12 @@ def bench(root: Path | None, sizes: tuple[int, ...], repeats: int, seed: int, ou
     project = project_at(root)
     if one is not None:
         click.echo(json_module.dumps(run_size(project, one, seed, reference_validation=not no_reference, parts=parts,
-                                              endpoint_load=not no_endpoint, virtuoso=not no_virtuoso)))
+                                              endpoint_load=not no_endpoint, virtuoso=not no_virtuoso,
+                                              full_release=full_release)))
         return
     from .progress import steps
     with steps(len(sizes) * repeats, "bench", unit="run") as step:
         results = run(project, list(sizes), in_checkout(out, project), seed, reference_up_to, run_timeout, parts=parts,
-                      endpoint=not no_endpoint, repeats=repeats, virtuoso=not no_virtuoso, progress=step)
+                      endpoint=not no_endpoint, repeats=repeats, virtuoso=not no_virtuoso, progress=step,
+                      release_up_to=release_up_to)
     click.echo(table(results))

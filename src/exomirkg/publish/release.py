@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..build import build
+from ..curation.sources import Curation
 from ..dataset import DEFAULT_CREATED
 from ..errors import ExomirError
 from ..project import Project
@@ -43,12 +44,13 @@ class ReleaseResult:
 
 def release(project: Project, version: str, out: Path, force: bool = False, date: str | None = None,
             signing: Signing | None = None, server_url: str = SERVER_PLACEHOLDER,
-            progress: Callable[[str], None] | None = None) -> ReleaseResult:
+            progress: Callable[[str], None] | None = None, curation: Curation | None = None) -> ReleaseResult:
     """Cut release ``version`` into ``out/version``; raise ReleaseError (leaving the previous
     release as it was) on failure, and :class:`exomirkg.publish.atomic.VersionLocked` at once when another
     release of ``version`` is under way in ``out``. With ``signing``, its nanopublications are signed.
     ``server_url`` is the public URL of ``exomirkg serve --release``, where its w3id.org rules redirect;
-    ``progress`` is told the name of each step as it starts (the build, then each product)."""
+    ``progress`` is told the name of each step as it starts (the build, then each product);
+    ``curation``: release these claims instead of the project's curation files (the benchmark's)."""
     if not VERSION_PATTERN.match(version):
         raise ReleaseError(f"version {version!r} must look like 1.2.3")
     try:
@@ -64,7 +66,7 @@ def release(project: Project, version: str, out: Path, force: bool = False, date
         staging = building_folder(out, version)
         try:
             files, changes, signing_notes = _write_release(project, version, staging, out, date, signing, server_url,
-                                                           progress or (lambda name: None))
+                                                           progress or (lambda name: None), curation)
             left = swap_into_place(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -73,13 +75,13 @@ def release(project: Project, version: str, out: Path, force: bool = False, date
 
 
 def _write_release(project: Project, version: str, folder: Path, out: Path, date: str | None,
-                   signing: Signing | None, server_url: str,
-                   progress: Callable[[str], None]) -> tuple[list[str], dict, list[str]]:
+                   signing: Signing | None, server_url: str, progress: Callable[[str], None],
+                   curation: Curation | None = None) -> tuple[list[str], dict, list[str]]:
     """Walk the product table into ``folder``; the release's files, the claims changed and what the
     publisher of its nanopublications must know."""
     with tempfile.TemporaryDirectory(prefix="exomirkg-release-") as scratch:
         progress("build and validate")
-        built = build(project, Path(scratch))
+        built = build(project, Path(scratch), curation=curation)
         ctx = ReleaseContext(project, version, date or str(built.curation.metadata.get("created", DEFAULT_CREATED)),
                              folder, out, built, signing, server_url)
         for product in PRODUCTS:
