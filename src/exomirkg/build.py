@@ -101,7 +101,21 @@ def claim_locations(curation: Curation) -> dict[str, str]:
 
 
 PARTS_FROM_CLAIMS = 2000
-"""From this many claims, the shapes check the KG in one part per core, side by side."""
+"""From this many claims, the shapes check the KG in one part per core, side by side (:func:`shape_engine`)."""
+
+
+def shape_engine(claims: int) -> str:
+    """The SHACL engine of a build of ``claims`` claims: pyshacl, the reference engine, below
+    :data:`PARTS_FROM_CLAIMS`; from there Jena SHACL when Java and Debian's Jena are installed (in
+    parts, the same violations as pyshacl's, tested; ten times faster), else pyshacl."""
+    if claims < PARTS_FROM_CLAIMS:
+        return "pyshacl"
+    from .validate.jena import JenaUnavailable, classpath
+    try:
+        classpath()
+    except JenaUnavailable:
+        return "pyshacl"
+    return "jena"
 
 
 def build(project: Project, out_dir: Path | None = None, validate: bool = True,
@@ -109,8 +123,8 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True,
     """Build the KG; nothing is written unless every claim passes its checks and the shapes.
 
     The builder streams the KG as N-Quads, and the same triples as independent validation parts
-    (:class:`exomirkg.rdf.claimgraph.ValidationParts`); pyshacl checks the parts (one per core, side
-    by side, from :data:`PARTS_FROM_CLAIMS` claims), the nanopublication structure is checked on a
+    (:class:`exomirkg.rdf.claimgraph.ValidationParts`); the shapes check the parts (one per core,
+    side by side, from :data:`PARTS_FROM_CLAIMS` claims, by :func:`shape_engine`), the nanopublication structure is checked on a
     pyoxigraph store of the quads, and the four formats are written from that store. No rdflib
     graph of the whole KG is made (:attr:`BuildResult.dataset` reads one when asked).
 
@@ -139,9 +153,10 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True,
         store = ox.Store()
         store.bulk_load(path=str(Path(scratch) / "kg.nq"), format=ox.RdfFormat.N_QUADS)
         if validate:
-            violations = validate_parts(part_paths, project.shapes_path, "pyshacl", min(parts, cores))
+            engine = shape_engine(len(curation.claims))
+            violations = validate_parts(part_paths, project.shapes_path, engine, min(parts, cores))
             violations.extend(structure_violations(store))
-            report = ValidationReport("pyshacl", sorted(set(violations)), store)
+            report = ValidationReport(engine, sorted(set(violations)), store)
             if not report.conforms:
                 raise ValidationFailed(report, claim_locations(curation))
         kg = list(store)
