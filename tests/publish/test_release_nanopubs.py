@@ -267,3 +267,23 @@ def test_fingerprints_read_with_pyoxigraph_equal_rdflibs_so_a_release_made_befor
     assert len(content) > 100 and "C999" in content
     assert claim_fingerprints(quads) == claims
     assert {claim: content_fingerprint(found, SIGNER) for claim, found in nanopublication_quads(quads).items()} == content
+
+
+def test_many_nanopublications_are_sealed_in_worker_processes_with_the_same_results(mini, tmp_path, monkeypatch):
+    """From SEAL_IN_PROCESSES_FROM nanopublications they are sealed in worker processes (the key
+    goes as PEM); the release is byte for byte the one sealed in this process."""
+    from exomirkg.publish.products import nanopubs
+    mini.write("01.yaml", FIXTURE.read_text())
+    signing = Signing(suite_key(), SIGNER)
+    release(mini.project, "1.0.0", tmp_path / "here", date="2026-01-01", signing=signing)
+    sealed_here: list[str] = []
+    seal = nanopubs._Sealer.seal
+    monkeypatch.setattr(nanopubs._Sealer, "seal", lambda self, text: sealed_here.append(text) or seal(self, text))
+    monkeypatch.setattr(nanopubs, "SEAL_IN_PROCESSES_FROM", 1)
+    monkeypatch.setattr(nanopubs.os, "cpu_count", lambda: 2)
+    release(mini.project, "1.0.0", tmp_path / "workers", date="2026-01-01", signing=signing)
+    rows = listing(tmp_path / "here" / "1.0.0")
+    assert len(sealed_here) == 1 and len(rows) > 5             # here: the index only; the claims in the workers
+    assert listing(tmp_path / "workers" / "1.0.0") == rows
+    for row in rows.values():
+        assert (tmp_path / "workers" / "1.0.0" / row["file"]).read_bytes() == (tmp_path / "here" / "1.0.0" / row["file"]).read_bytes()

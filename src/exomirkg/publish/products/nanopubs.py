@@ -20,8 +20,11 @@ trusty IRIs and link each claim to its current one (``exo:currentNanopublication
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
+import itertools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -216,6 +219,23 @@ class _Sealer:
         sealed = seal(text, self.key, self.signer)
         return sealed.uri, sealed.trig
 
+    def seal_all(self, texts: list[str]) -> list[tuple[str, str]]:
+        """:meth:`seal` of each of ``texts``, in order: from :data:`SEAL_IN_PROCESSES_FROM` of them,
+        in worker processes, one a core (the same results: sealing is deterministic)."""
+        cores = os.cpu_count() or 1
+        if len(texts) < SEAL_IN_PROCESSES_FROM or cores < 2:
+            return [self.seal(text) for text in texts]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        pem = None
+        if self.key is not None:
+            from cryptography.hazmat.primitives import serialization
+            pem = self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption())
+        with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return list(pool.map(_seal_in_worker, texts, itertools.repeat(pem), itertools.repeat(self.signer),
+                                 chunksize=max(1, len(texts) // (cores * 8))))
+
     def carried(self, row: dict[str, str]) -> tuple[str | None, str]:
         """The previous release's TriG of ``row`` when it still is what the row says (one valid, trusty
         nanopublication with the row's IRI, signed with this release's key when the row says so),
@@ -243,6 +263,23 @@ class _Sealer:
         return text, ""
 
 
+SEAL_IN_PROCESSES_FROM = 2000
+"""From this many nanopublications to seal, they are sealed in worker processes, one a core."""
+
+
+@functools.lru_cache(maxsize=2)
+def _worker_key(pem: bytes) -> RSAPrivateKey:
+    from ...nanopub.signature import load_private_key
+    return load_private_key(pem)
+
+
+def _seal_in_worker(text: str, pem: bytes | None, signer: str | None) -> tuple[str, str]:
+    """One nanopublication sealed in a worker process (the key comes as PEM: keys do not pickle)."""
+    from ...nanopub.network import seal
+    sealed = seal(text, _worker_key(pem) if pem is not None else None, signer)
+    return sealed.uri, sealed.trig
+
+
 def release_nanopubs(ctx: ReleaseContext) -> ReleasedNanopubs:
     """Seal this release's nanopublications against the previous release (see the module)."""
     from ...nanopub.network import chained_indexes, retraction, with_pubinfo
@@ -264,14 +301,16 @@ def release_nanopubs(ctx: ReleaseContext) -> ReleasedNanopubs:
                      f"{', '.join(sorted(old_keys))}. The nanopub network applies npx:supersedes and npx:retracts only "
                      "when the same key signed both nanopublications: there, the previous versions stay current until "
                      "they are retracted with their own key.")
+    slots: list[Entry | None] = []              # the claims' entries in order; None: waiting to be sealed
+    waiting: list[tuple[int, str, str, str, str, str]] = []     # slot, claim id, text, fingerprint, earlier, content
     for claim_id, plain in plain_nanopubs(ctx.kg_quads, ctx.prefixes, ctx.date, sealer.signer).items():
         old = before.get(claim_id)
         fingerprint = fingerprints.get(claim_id, "")
         if old and old["content"] == plain.content and old["key"] == sealer.key_id:
             trig, problem = sealer.carried(old)
             if trig is not None:
-                entries.append(Entry(claim_id, "claim", old["uri"], old["file"], fingerprint, old["key"],
-                                     old["supersedes"], trig, old["content"]))
+                slots.append(Entry(claim_id, "claim", old["uri"], old["file"], fingerprint, old["key"],
+                                   old["supersedes"], trig, old["content"]))
                 kept.append(claim_id)
                 continue
             notes.append(f"{claim_id}: {problem}; its nanopublication is sealed anew and supersedes it")
@@ -279,9 +318,13 @@ def release_nanopubs(ctx: ReleaseContext) -> ReleasedNanopubs:
         earlier = old["uri"] if old else was_retracted["supersedes"] if was_retracted else ""
         text = with_pubinfo(plain.trig, [(SUPERSEDES, earlier)]) if earlier else plain.trig
         (superseded if old else restored if was_retracted else []).append(claim_id)
-        uri, trig = sealer.seal(text)
-        entries.append(Entry(claim_id, "claim", uri, f"{FOLDER}/{claim_id}.trig", fingerprint, sealer.key_id,
-                             earlier, trig, plain.content))
+        waiting.append((len(slots), claim_id, text, fingerprint, earlier, plain.content))
+        slots.append(None)
+    for (slot, claim_id, _, fingerprint, earlier, content), (uri, trig) in zip(
+            waiting, sealer.seal_all([text for _, _, text, *_ in waiting]), strict=True):
+        slots[slot] = Entry(claim_id, "claim", uri, f"{FOLDER}/{claim_id}.trig", fingerprint, sealer.key_id,
+                            earlier, trig, content)
+    entries.extend(entry for entry in slots if entry is not None)
     current = {e.id for e in entries}
     retractor = sealer.signer or f"{BASE}dataset"
     for old_id, old in sorted(before.items()):
