@@ -124,9 +124,10 @@ def build(project: Project, out_dir: Path | None = None, validate: bool = True,
 
     The builder streams the KG as N-Quads, and the same triples as independent validation parts
     (:class:`exomirkg.rdf.claimgraph.ValidationParts`); the shapes check the parts (one per core,
-    side by side, from :data:`PARTS_FROM_CLAIMS` claims, by :func:`shape_engine`), the nanopublication structure is checked on a
-    pyoxigraph store of the quads, and the four formats are written from that store. No rdflib
-    graph of the whole KG is made (:attr:`BuildResult.dataset` reads one when asked).
+    side by side, from :data:`PARTS_FROM_CLAIMS` claims, by :func:`shape_engine`), the
+    nanopublication structure is checked on a pyoxigraph store of the quads, and the four formats
+    are written from that store. No rdflib graph of the whole KG is made (:attr:`BuildResult.dataset`
+    reads one when asked).
 
     ``curation``: build these claims instead of the project's curation files (the benchmark's
     synthetic ones), with the project's schema, prefixes and tables.
