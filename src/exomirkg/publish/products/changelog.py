@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ...build import KG_STEM
-from ...ids.namespaces import NANOPUB
 from .render import render
 
 if TYPE_CHECKING:
@@ -27,11 +26,12 @@ KINDS = ("added", "removed", "changed")
 def claim_fingerprints(quads: Iterable[ox.Quad]) -> dict[str, str]:
     """Claim id -> hash of its assertion and provenance graphs (each statement as its graph's IRI and
     its N-Triples line, sorted)."""
+    from ...validate.engines import nanopublication_of
     lines: dict[str, list[str]] = {}
     for quad in quads:
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        if name.startswith(str(NANOPUB)) and name.endswith(("/assertion", "/provenance")):
-            claim = name[len(str(NANOPUB)):].split("/")[0]
+        claim = nanopublication_of(name)
+        if claim is not None and name.endswith(("/assertion", "/provenance")):
             lines.setdefault(claim, []).append(f"{name} {quad.subject} {quad.predicate} {quad.object} .")
     return {claim: hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest() for claim, found in lines.items()}
 

@@ -98,9 +98,10 @@ class ReleaseContext:
 
     @cached_property
     def union(self) -> UnionView:
-        """The built KG, every triple once, read as an rdflib graph (from an in-memory pyoxigraph store)."""
+        """The built KG, every triple once, read as an rdflib graph (from an in-memory pyoxigraph
+        store of :attr:`kg_quads`)."""
         store = ox.Store()
-        store.bulk_load(path=str(self.built.files["nq"]), format=ox.RdfFormat.N_QUADS)
+        store.extend(self.kg_quads)
         return UnionView(store)
 
     @cached_property

@@ -176,29 +176,28 @@ def content_fingerprint(quads: Iterable[ox.Quad], signer: str | None) -> str:
 
 def nanopublication_quads(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
     """Claim id -> the quads of its plain nanopublication's four graphs, in the order given."""
+    from ...validate.engines import nanopublication_of
     found: dict[str, list[ox.Quad]] = defaultdict(list)
     for quad in quads:
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        if name.startswith(str(NANOPUB)) and name.rsplit("/", 1)[-1] in PARTS:
-            found[name[len(str(NANOPUB)):].split("/")[0]].append(quad)
+        claim = nanopublication_of(name)
+        if claim is not None and name.rsplit("/", 1)[-1] in PARTS:
+            found[claim].append(quad)
     return found
 
 
 def plain_nanopubs(quads: Iterable[ox.Quad], prefixes: dict[str, str], created: str,
                    signer: str | None = None) -> dict[str, Plain]:
     """Claim id -> its plain nanopublication (its four graphs, from the KG's ``quads``), created at
-    ``created`` (a date), with those of ``prefixes`` that it uses."""
+    ``created`` (a date), with ``prefixes`` (sealing keeps those its quads use)."""
     from ...nanopub.rdfio import write_trig
     stamp = ox.Literal(f"{created}T00:00:00", datatype=ox.NamedNode(str(XSD.dateTime)))
+    names = {name: namespace for name, namespace in sorted(prefixes.items()) if name}
     plain = {}
     for claim_id, parts in sorted(nanopublication_quads(quads).items()):
         dated = [ox.Quad(q.subject, q.predicate, stamp, q.graph_name)
                  if q.predicate == _CREATED and str(q.graph_name).endswith("/pubinfo>") else q for q in parts]
         dated.sort(key=lambda q: str(q.graph_name))        # stable: graph by graph
-        used = {t.value for q in dated for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
-        used |= {q.object.datatype.value for q in dated if isinstance(q.object, ox.Literal)}
-        starts = "\n" + "\n".join(used)          # a namespace is used when an IRI starts with it
-        names = {name: namespace for name, namespace in sorted(prefixes.items()) if name and "\n" + namespace in starts}
         plain[claim_id] = Plain(write_trig(dated, names), content_fingerprint(parts, signer))
     return plain
 
