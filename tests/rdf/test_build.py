@@ -204,3 +204,15 @@ def test_the_build_checks_the_shapes_in_parts_side_by_side_with_whole_graph_pysh
         assert engine == ("pyshacl" if threshold > 1 else build_module.shape_engine(1))
         assert engine == "jena" or threshold > 1 or not os.environ.get("CI")     # CI installs Jena: it is used
         assert not (mini.root / "checked").exists()
+
+
+def test_without_java_or_jena_a_large_build_checks_its_shapes_with_pyshacl(monkeypatch):
+    """Jena is optional: where Java or Debian's Jena is missing, a build from PARTS_FROM_CLAIMS
+    claims falls back to pyshacl instead of failing."""
+    import exomirkg.build as build_module
+    from exomirkg.validate import jena
+    def missing():
+        raise jena.JenaUnavailable("no java")
+    monkeypatch.setattr(jena, "_jena_core", missing)
+    assert build_module.shape_engine(build_module.PARTS_FROM_CLAIMS) == "pyshacl"
+    assert build_module.shape_engine(build_module.PARTS_FROM_CLAIMS - 1) == "pyshacl"
